@@ -1,0 +1,2 @@
+// Placeholder entry point; the host is built by its issue.
+return 0;
