@@ -1,0 +1,66 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues.Models;
+
+namespace CloudSeg.Storage;
+
+public sealed partial class CloudSegStorage
+{
+    /// <summary>
+    /// Uploads an image to <c>uploads/&lt;blobName&gt;</c> (overwriting), marks it queued in the index and enqueues its
+    /// BlobCreated event — what Event Grid would do in Azure, done here so local uploads behave the same.
+    /// </summary>
+    public async Task<UploadReceipt> UploadImageAsync(string blobName, Stream content, string? contentType = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var blob = Uploads.GetBlobClient(blobName);
+        var headers = new BlobHttpHeaders { ContentType = contentType ?? ContentTypes.FromFileName(blobName) };
+        await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers }, ct).ConfigureAwait(false);
+        BlobProperties props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+        return await AnnounceAsync(blobName, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records a blob version as queued and enqueues its BlobCreated event. Used by uploads and by the scanner for
+    /// blobs that arrived without an event. The row is written before the message so a fast worker always finds it.
+    /// </summary>
+    public async Task<UploadReceipt> AnnounceAsync(string blobName, string eTag, string? contentType, long contentLength,
+        DateTimeOffset lastModified, CancellationToken ct = default)
+    {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var row = await GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
+        row.Status = ImageStatus.Queued;
+        row.SourceETag = eTag;
+        row.ContentType = contentType;
+        row.ContentLength = contentLength;
+        row.UploadedAt = lastModified;
+        row.QueuedAt = DateTimeOffset.UtcNow;
+        row.Attempts = 0;
+        row.Error = null;
+        row.ErrorKind = null;
+        await UpsertImageAsync(row, ct).ConfigureAwait(false);
+
+        var e = BlobCreatedEventCodec.Create(Options.AccountName, StorageNames.UploadsContainer, blobName,
+            Uploads.GetBlobClient(blobName).Uri, eTag, contentType, contentLength, lastModified);
+        SendReceipt sent = await Requests.SendMessageAsync(BlobCreatedEventCodec.ToJson(e), ct).ConfigureAwait(false);
+        return new UploadReceipt(blobName, eTag, e.Id, sent.MessageId);
+    }
+}
+
+/// <summary>What an upload produced: the blob version and the request message that will process it.</summary>
+public sealed record UploadReceipt(string BlobName, string ETag, string EventId, string MessageId);
+
+/// <summary>Content types for the image formats we accept, by file extension.</summary>
+public static class ContentTypes
+{
+    public static string FromFileName(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".gif" => "image/gif",
+        ".bmp" => "image/bmp",
+        ".webp" => "image/webp",
+        _ => "application/octet-stream",
+    };
+}

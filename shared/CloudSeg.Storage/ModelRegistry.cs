@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace CloudSeg.Storage;
+
+/// <summary>
+/// The model registry in container <c>models</c>: <c>&lt;version&gt;/model.onnx</c> + <c>&lt;version&gt;/model.card.json</c>
+/// per version, and the blob <c>current</c> (JSON <see cref="ModelPointer"/>) naming the version the functions serve.
+/// Promotion rewrites only the pointer, so a host watching its ETag swaps models without a restart.
+/// </summary>
+public sealed partial class ModelRegistry(BlobContainerClient models)
+{
+    public const string CurrentPointerBlob = "current";
+    public const string OnnxFileName = "model.onnx";
+    public const string CardFileName = "model.card.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public BlobContainerClient Container { get; } = models;
+
+    /// <summary>The promoted version and the pointer's ETag (changes on every promotion); null when nothing was promoted.</summary>
+    public async Task<(ModelPointer Pointer, ETag ETag)?> GetCurrentAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var download = await Container.GetBlobClient(CurrentPointerBlob).DownloadContentAsync(ct).ConfigureAwait(false);
+            var pointer = download.Value.Content.ToObjectFromJson<ModelPointer>(Json)
+                ?? throw new FormatException("models/current is empty.");
+            return (pointer, download.Value.Details.ETag);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Only the pointer's ETag (one HEAD request): what a watcher polls.</summary>
+    public async Task<ETag?> GetCurrentETagAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            var props = await Container.GetBlobClient(CurrentPointerBlob).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            return props.Value.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every version in the registry, oldest first, with its card (raw JSON; the inference library parses it).</summary>
+    public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(CancellationToken ct = default)
+    {
+        var versions = new List<ModelVersionInfo>();
+        await foreach (var item in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, ct).ConfigureAwait(false))
+        {
+            var slash = item.Name.IndexOf('/');
+            if (slash <= 0 || item.Name[(slash + 1)..] != OnnxFileName) continue;
+            var version = item.Name[..slash];
+            versions.Add(new ModelVersionInfo(version, item.Properties.CreatedOn ?? item.Properties.LastModified ?? default,
+                item.Properties.ContentLength ?? 0, await ReadCardJsonAsync(version, ct).ConfigureAwait(false)));
+        }
+        return versions.OrderBy(v => v.CreatedAt).ThenBy(v => v.Version, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The model card of <paramref name="version"/> as JSON text, or null when the version has none.</summary>
+    public async Task<string?> ReadCardJsonAsync(string version, CancellationToken ct = default)
+    {
+        try
+        {
+            var download = await Container.GetBlobClient(CardPath(version)).DownloadContentAsync(ct).ConfigureAwait(false);
+            return download.Value.Content.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Uploads a model package (a folder holding model.onnx + model.card.json) as <paramref name="version"/>.</summary>
+    public async Task UploadAsync(string version, string packageDirectory, CancellationToken ct = default)
+    {
+        ValidateVersion(version);
+        foreach (var file in new[] { OnnxFileName, CardFileName })
+        {
+            var path = Path.Combine(packageDirectory, file);
+            if (!File.Exists(path)) throw new FileNotFoundException($"Model package '{packageDirectory}' lacks {file}.", path);
+        }
+        // The card goes last: a version is listed once its ONNX exists, and read once its card exists.
+        await Container.GetBlobClient(OnnxPath(version)).UploadAsync(Path.Combine(packageDirectory, OnnxFileName), overwrite: true, ct).ConfigureAwait(false);
+        await Container.GetBlobClient(CardPath(version)).UploadAsync(Path.Combine(packageDirectory, CardFileName), overwrite: true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads <paramref name="version"/> into <paramref name="targetDirectory"/> (created) and returns that folder.</summary>
+    public async Task<string> DownloadAsync(string version, string targetDirectory, CancellationToken ct = default)
+    {
+        ValidateVersion(version);
+        Directory.CreateDirectory(targetDirectory);
+        foreach (var (blob, file) in new[] { (OnnxPath(version), OnnxFileName), (CardPath(version), CardFileName) })
+        {
+            var partial = Path.Combine(targetDirectory, file + ".partial");
+            await Container.GetBlobClient(blob).DownloadToAsync(partial, ct).ConfigureAwait(false);
+            File.Move(partial, Path.Combine(targetDirectory, file), overwrite: true);
+        }
+        return targetDirectory;
+    }
+
+    /// <summary>Makes <paramref name="version"/> current. Throws when the version is not fully in the registry.</summary>
+    public async Task<ModelPointer> PromoteAsync(string version, string reason, CancellationToken ct = default)
+    {
+        ValidateVersion(version);
+        foreach (var path in new[] { OnnxPath(version), CardPath(version) })
+        {
+            if (!await Container.GetBlobClient(path).ExistsAsync(ct).ConfigureAwait(false))
+                throw new InvalidOperationException($"Cannot promote model '{version}': models/{path} does not exist.");
+        }
+        var pointer = new ModelPointer(version, DateTimeOffset.UtcNow, reason);
+        await Container.GetBlobClient(CurrentPointerBlob)
+            .UploadAsync(BinaryData.FromObjectAsJson(pointer, Json), overwrite: true, ct).ConfigureAwait(false);
+        return pointer;
+    }
+
+    public static string OnnxPath(string version) => $"{version}/{OnnxFileName}";
+    public static string CardPath(string version) => $"{version}/{CardFileName}";
+
+    /// <summary>Versions become folder names and file names on hosts: keep them to a safe alphabet.</summary>
+    public static void ValidateVersion(string version)
+    {
+        if (string.IsNullOrEmpty(version) || version == CurrentPointerBlob || !VersionPattern().IsMatch(version))
+            throw new ArgumentException($"Model version '{version}' must match [A-Za-z0-9][A-Za-z0-9._-]* and not be '{CurrentPointerBlob}'.", nameof(version));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex VersionPattern();
+}
+
+/// <summary>Content of <c>models/current</c>.</summary>
+public sealed record ModelPointer(
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("promotedAt")] DateTimeOffset PromotedAt,
+    [property: JsonPropertyName("reason")] string? Reason);
+
+/// <summary>A version in the registry. <see cref="CardJson"/> is null while its card is not uploaded yet.</summary>
+public sealed record ModelVersionInfo(string Version, DateTimeOffset CreatedAt, long OnnxBytes, string? CardJson);

@@ -1,0 +1,67 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace CloudSeg.Storage;
+
+/// <summary>
+/// One row per training run in table <c>trainingruns</c>. PartitionKey = <see cref="Partition"/>, RowKey = inverted
+/// start ticks + run id, so a plain query returns the newest run first.
+/// </summary>
+public sealed class TrainingRunEntity : ITableEntity
+{
+    public const string Partition = "runs";
+
+    public string PartitionKey { get; set; } = Partition;
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string RunId { get; set; } = "";
+
+    /// <summary>One of <see cref="TrainingRunStatus"/>.</summary>
+    public string Status { get; set; } = TrainingRunStatus.Started;
+
+    /// <summary>What started it: "schedule" or "manual".</summary>
+    public string Trigger { get; set; } = "schedule";
+
+    /// <summary>Digest of the dataset blobs' names and ETags the run trained on (<see cref="DatasetDigest"/>).</summary>
+    public string DatasetDigest { get; set; } = "";
+
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Version the run produced (models/&lt;version&gt;/), when it got that far.</summary>
+    public string? ModelVersion { get; set; }
+
+    /// <summary>Mask AP of the new model on the fixed validation set (from its model card).</summary>
+    public double? MaskAp { get; set; }
+
+    /// <summary>Mask AP of the model that was current when the run finished.</summary>
+    public double? BaselineMaskAp { get; set; }
+    public string? BaselineModelVersion { get; set; }
+    public bool Promoted { get; set; }
+
+    /// <summary>Where the run's log lives (a local file path or a blob/Container Apps execution URL).</summary>
+    public string? LogsLocation { get; set; }
+
+    /// <summary>Local process id or Container Apps Job execution name.</summary>
+    public string? ExecutionId { get; set; }
+    public string? Error { get; set; }
+
+    public static TrainingRunEntity Start(string runId, string trigger, string datasetDigest, DateTimeOffset startedAt) => new()
+    {
+        RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks:D19}_{runId}",
+        RunId = runId,
+        Trigger = trigger,
+        DatasetDigest = datasetDigest,
+        StartedAt = startedAt,
+    };
+}
+
+/// <summary><see cref="TrainingRunEntity.Status"/> values.</summary>
+public static class TrainingRunStatus
+{
+    public const string Started = "started";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
