@@ -1,0 +1,88 @@
+using CloudSeg.Training.Export;
+using TorchSharp;
+using static TorchSharp.torch;
+using static CloudSeg.Training.Tests.ExportTestSupport;
+using DataType = CloudSeg.Onnx.TensorProto.Types.DataType;
+
+namespace CloudSeg.Training.Tests;
+
+/// <summary>Each op helper, run in ONNX Runtime, computes what the TorchSharp call it stands for computes.</summary>
+public sealed class ExportOpsTests
+{
+    [Fact]
+    public void Conv_relu_maxpool_match_torchsharp()
+    {
+        manual_seed(1);
+        using var x = randn(1, 3, 17, 13);
+        using var weight = randn(8, 3, 3, 3);
+        using var bias = randn(8);
+        using var expected = nn.functional.max_pool2d(nn.functional.relu(nn.functional.conv2d(x, weight, bias, strides: [2, 2], padding: [1, 1])), 3, 2, 1);
+
+        var g = new OnnxGraphBuilder("ops");
+        var input = g.Input("x", DataType.Float, 1, 3, null, null);
+        var y = g.MaxPool(g.Relu(g.Conv(input, g.Initializer("w", weight), g.Initializer("b", bias), stride: 2, padding: 1)), 3, 2, 1);
+        g.Output(y, "y", DataType.Float, 1, 8, null, null);
+
+        var actual = RunOnnx(g.Build("test"), ("x", x))["y"];
+        Assert.True(MaxAbsDifference(expected, actual) < 1e-4f);
+    }
+
+    [Theory]
+    [InlineData(10, 14, 23, 31)]
+    [InlineData(32, 20, 17, 9)]
+    public void Bilinear_resize_to_sizes_matches_interpolate(int height, int width, int outHeight, int outWidth)
+    {
+        manual_seed(2);
+        using var x = rand(1, 3, height, width);
+        using var expected = nn.functional.interpolate(x, size: [outHeight, outWidth], mode: InterpolationMode.Bilinear, align_corners: false);
+
+        var g = new OnnxGraphBuilder("resize");
+        var input = g.Input("x", DataType.Float, 1, 3, null, null);
+        g.Output(g.ResizeBilinear(input, g.Vector(1, 3, outHeight, outWidth)), "y", DataType.Float, 1, 3, null, null);
+
+        var actual = RunOnnx(g.Build("test"), ("x", x))["y"];
+        Assert.True(MaxAbsDifference(expected, actual) < 1e-5f);
+    }
+
+    [Fact]
+    public void Nearest_upsampling_by_two_matches_interpolate()
+    {
+        manual_seed(3);
+        using var x = randn(1, 4, 5, 7);
+        using var expected = nn.functional.interpolate(x, size: [10, 14], mode: InterpolationMode.Nearest);
+
+        var g = new OnnxGraphBuilder("nearest");
+        var input = g.Input("x", DataType.Float, 1, 4, null, null);
+        g.Output(g.ResizeNearest(input, g.Vector(1, 4, 10, 14)), "y", DataType.Float, 1, 4, null, null);
+
+        Assert.Equal(0f, MaxAbsDifference(expected, RunOnnx(g.Build("test"), ("x", x))["y"]));
+    }
+
+    [Fact]
+    public void Nms_keeps_the_highest_box_of_each_overlapping_group_in_score_order()
+    {
+        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 1, 11, 11, 20, 20, 30, 30, 0, 0, 10, 9.9f, 50, 50, 60, 60 }, 5, 4);
+        using var scores = tensor(new float[] { 0.5f, 0.9f, 0.3f, 0.8f, 0.95f });
+
+        var g = new OnnxGraphBuilder("nms");
+        var kept = g.NonMaxSuppression(g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }), 0.5f);
+        g.Output(kept, "kept", DataType.Int64, new long?[] { null });
+
+        var actual = RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores))["kept"];
+        // Box 1 (0.9) suppresses 0 (IoU 0.68) and 3 (IoU 0.67); 4 and 2 overlap nothing.
+        Assert.Equal(new long[] { 4, 1, 2 }, Values<long>(actual));
+    }
+
+    [Fact]
+    public void Nms_of_no_boxes_keeps_nothing()
+    {
+        using var boxes = zeros(0, 4);
+        using var scores = zeros(0);
+
+        var g = new OnnxGraphBuilder("nms");
+        var kept = g.NonMaxSuppression(g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }), 0.5f);
+        g.Output(kept, "kept", DataType.Int64, new long?[] { null });
+
+        Assert.Equal(new long[] { 0 }, RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores))["kept"].shape);
+    }
+}
