@@ -1,0 +1,14 @@
+namespace CloudSeg.Core.Imaging;
+
+/// <summary>Limits applied while decoding untrusted images.</summary>
+public sealed class ImageDecodeOptions
+{
+    /// <summary>
+    /// Largest accepted width × height. Checked against the header before any pixel memory is allocated,
+    /// so a small file announcing a huge picture (a decompression bomb) is refused cheaply.
+    /// </summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>Smallest accepted side length in pixels (after orientation).</summary>
+    public int MinSide { get; set; } = 1;
+}
