@@ -1,6 +1,8 @@
+using System.Reflection;
+
 namespace CloudSeg.Testing;
 
-/// <summary>Locates the repository from a test's output folder (wherever the artifacts path puts it).</summary>
+/// <summary>Locates the repository: the clone the tests were built from, else a folder above the test binaries.</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
@@ -20,6 +22,9 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
+        var baked = typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (baked is not null && File.Exists(Path.Combine(baked, "CloudSeg.sln"))) return Path.GetFullPath(baked);
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
