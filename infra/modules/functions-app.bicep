@@ -1,0 +1,117 @@
+// The segmenter: the functions image run as an Azure Functions app on Container Apps (kind 'functionapp').
+//
+// Why Microsoft.App/containerApps with kind 'functionapp' and not Microsoft.Web/sites with managedEnvironmentId:
+// Microsoft now recommends this native hosting for new Functions-on-Container-Apps workloads; it is the one that
+// supports serverless GPU workload profiles, and the platform derives the KEDA scale rule from our function.json
+// queue trigger itself (target = host.json extensions.queues.batchSize messages per replica), so the app scales
+// 0..maxReplicas on the length of segment-requests without a hand-written rule. Microsoft.Web/sites on an
+// environment is the older integration (Consumption profile only, no GPU).
+//
+// The image holds the Functions host plus our custom handler; the host owns the queue trigger, retries and the
+// poison queue (segment-requests-poison after host.json maxDequeueCount tries) and calls the handler over HTTP.
+
+param location string
+param name string
+param tags object = {}
+param environmentId string
+
+@description('Workload profile that runs the replicas (the GPU profile).')
+param workloadProfileName string
+
+@description('vCPU and memory of one replica: { cpu: int, memory: string }; a serverless GPU replica takes the whole profile.')
+param replicaResources object
+
+param image string
+param registryServer string
+
+@description('The user-assigned identity: { id, clientId }.')
+param identity object
+
+param storageAccountName string
+
+@description('Resource ID of the training job that RetrainOnSchedule starts when labelled data changed.')
+param trainingJobId string
+
+@description('Cron (6 fields, UTC) at which RetrainOnSchedule checks datasets/ for changes.')
+param retrainCheckSchedule string
+
+@minValue(0)
+param minReplicas int
+
+@minValue(1)
+@maxValue(1000)
+param maxReplicas int
+
+// Functions host storage and the queue trigger's connection (function.json "connection": "AzureWebJobsStorage")
+// use the identity instead of a connection string: accountName + credential + clientId.
+var hostStorageSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.clientId }
+]
+
+var appSettings = [
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+  // DefaultAzureCredential in our own code picks the user-assigned identity from this.
+  { name: 'AZURE_CLIENT_ID', value: identity.clientId }
+  { name: 'Storage__AccountName', value: storageAccountName }
+  { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
+  { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
+  { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
+  { name: 'Segmenter__PreferCuda', value: 'true' }
+  { name: 'Training__JobResourceId', value: trainingJobId }
+  { name: 'Training__Schedule', value: retrainCheckSchedule }
+]
+
+resource app 'Microsoft.App/containerApps@2025-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    environmentId: environmentId
+    workloadProfileName: workloadProfileName
+    configuration: {
+      // One revision at a time: two active revisions would share the host's storage leases and timers.
+      activeRevisionsMode: 'Single'
+      // Event-driven scaling of a functionapp needs ingress; internal keeps the handler off the internet.
+      ingress: {
+        external: false
+        targetPort: 8080
+        transport: 'auto'
+        allowInsecure: false
+      }
+      registries: [
+        {
+          server: registryServer
+          identity: identity.id
+        }
+      ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'functions'
+          image: image
+          env: concat(hostStorageSettings, appSettings)
+          resources: {
+            cpu: json(string(replicaResources.cpu))
+            memory: replicaResources.memory
+          }
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+      }
+    }
+  }
+}
+
+output name string = app.name
