@@ -44,7 +44,7 @@ var secretSettings = empty(oidcClientSecret) ? [] : [
 
 var settings = [
   { name: 'AZURE_CLIENT_ID', value: identity.clientId }
-  { name: 'Storage__AccountName', value: storageAccountName }
+  { name: 'Storage__ManagedIdentityClientId', value: identity.clientId }
   { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }

@@ -54,7 +54,7 @@ var appSettings = [
   { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
   // DefaultAzureCredential in our own code picks the user-assigned identity from this.
   { name: 'AZURE_CLIENT_ID', value: identity.clientId }
-  { name: 'Storage__AccountName', value: storageAccountName }
+  { name: 'Storage__ManagedIdentityClientId', value: identity.clientId }
   { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }

@@ -67,7 +67,7 @@ resource job 'Microsoft.App/jobs@2025-07-01' = {
           args: args
           env: [
             { name: 'AZURE_CLIENT_ID', value: identity.clientId }
-            { name: 'Storage__AccountName', value: storageAccountName }
+            { name: 'Storage__ManagedIdentityClientId', value: identity.clientId }
             { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
             { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
             { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
