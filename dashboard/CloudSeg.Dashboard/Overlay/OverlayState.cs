@@ -1,0 +1,56 @@
+namespace CloudSeg.Dashboard.Overlay;
+
+/// <summary>
+/// What the detail page currently shows: per-instance and per-class toggles, the score threshold, the mask opacity
+/// and the hovered instance. Pure state so the rules (an instance shows only when it, its class and its score all
+/// allow it) are testable without a browser.
+/// </summary>
+public sealed class OverlayState
+{
+    private readonly HashSet<int> _hiddenInstances = [];
+    private readonly HashSet<string> _hiddenClasses = new(StringComparer.Ordinal);
+
+    public OverlayState(IReadOnlyList<OverlayInstanceView> instances)
+    {
+        Instances = instances;
+        Classes = instances.Select(i => i.ClassName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public IReadOnlyList<OverlayInstanceView> Instances { get; }
+
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>Instances scoring below this are hidden (0..1).</summary>
+    public double ScoreThreshold { get; set; }
+
+    /// <summary>Mask fill opacity (0..1).</summary>
+    public double Opacity { get; set; } = 0.5;
+
+    /// <summary>The instance under the pointer (on the canvas or in the list), or -1.</summary>
+    public int HighlightedId { get; set; } = -1;
+
+    public bool IsInstanceEnabled(int id) => !_hiddenInstances.Contains(id);
+
+    public void SetInstanceEnabled(int id, bool enabled)
+    {
+        if (enabled) _hiddenInstances.Remove(id);
+        else _hiddenInstances.Add(id);
+    }
+
+    public bool IsClassEnabled(string className) => !_hiddenClasses.Contains(className);
+
+    public void SetClassEnabled(string className, bool enabled)
+    {
+        if (enabled) _hiddenClasses.Remove(className);
+        else _hiddenClasses.Add(className);
+    }
+
+    public bool PassesThreshold(OverlayInstanceView instance) => instance.Score >= ScoreThreshold;
+
+    public bool IsVisible(OverlayInstanceView instance) =>
+        IsInstanceEnabled(instance.Id) && IsClassEnabled(instance.ClassName) && PassesThreshold(instance);
+
+    public int[] VisibleIds() => Instances.Where(IsVisible).Select(i => i.Id).ToArray();
+
+    public int CountOfClass(string className) => Instances.Count(i => i.ClassName == className);
+}

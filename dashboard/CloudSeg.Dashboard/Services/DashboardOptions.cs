@@ -1,0 +1,28 @@
+namespace CloudSeg.Dashboard.Services;
+
+/// <summary>Dashboard behaviour (configuration section <c>Dashboard</c>).</summary>
+public sealed class DashboardOptions
+{
+    public const string SectionName = "Dashboard";
+
+    /// <summary>Largest image accepted by the upload page (bytes).</summary>
+    public long MaxUploadBytes { get; set; } = 50 * 1024 * 1024;
+
+    /// <summary>Most files accepted by one drop.</summary>
+    public int MaxFilesPerUpload { get; set; } = 200;
+
+    /// <summary>File extensions the upload page accepts (the formats the functions decode).</summary>
+    public string[] AllowedExtensions { get; set; } = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"];
+
+    /// <summary>How often an open page re-reads the index rows of images that are not finished yet.</summary>
+    public TimeSpan StatusPollInterval { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Index rows fetched per gallery page request (Table storage returns at most 1,000).</summary>
+    public int GalleryPageSize { get; set; } = 60;
+
+    /// <summary>The retraining cron schedule shown on the training page (the functions host's Retraining:Schedule).</summary>
+    public string? TrainingSchedule { get; set; }
+
+    /// <summary>How far back the operations page looks.</summary>
+    public TimeSpan OperationsWindow { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,36 @@
+using CloudSeg.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CloudSeg.Dashboard.Services;
+
+/// <summary>
+/// Pages through the image index on the server. Table storage may return short or even empty pages while it scans
+/// past rows a filter rejects, so one gallery page keeps following the continuation token until it has enough rows
+/// or the table ends.
+/// </summary>
+public sealed class GalleryService(CloudSegStorage storage, IOptions<DashboardOptions> options)
+{
+    public async Task<ImagePage> GetPageAsync(GalleryFilter filter, string? continuationToken, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        var pageSize = options.Value.GalleryPageSize;
+        var query = filter.ToQuery();
+        var rows = new List<ImageIndexEntity>(pageSize);
+        var token = continuationToken;
+        do
+        {
+            var page = await storage.QueryImagesPageAsync(query, pageSize - rows.Count, token, ct);
+            rows.AddRange(page.Rows);
+            token = page.ContinuationToken;
+        }
+        while (rows.Count < pageSize && token is not null);
+        return new ImagePage(rows, token);
+    }
+
+    /// <summary>The current rows of <paramref name="blobNames"/> (missing rows are left out), read in parallel.</summary>
+    public async Task<IReadOnlyDictionary<string, ImageIndexEntity>> GetRowsAsync(IReadOnlyCollection<string> blobNames, CancellationToken ct)
+    {
+        var rows = await Task.WhenAll(blobNames.Select(name => storage.GetImageAsync(name, ct)));
+        return rows.OfType<ImageIndexEntity>().ToDictionary(r => r.BlobName, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,46 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using CloudSeg.Storage;
+
+namespace CloudSeg.Dashboard.Services;
+
+/// <summary>
+/// Write actions on one upload: retry (announce the current blob version again) and delete (blob, results, index row).
+/// Deleting a row needs the Table client directly; the storage facade has no delete because only the dashboard deletes.
+/// </summary>
+public sealed class ImageActionsService(CloudSegStorage storage, ILogger<ImageActionsService> logger)
+{
+    /// <summary>Queues the upload again; false when its blob no longer exists (nothing left to retry).</summary>
+    public async Task<bool> RetryAsync(string blobName, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        BlobProperties props;
+        try
+        {
+            props = await storage.Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+        var receipt = await storage.AnnounceAsync(blobName, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct);
+        logger.LogInformation("Retry of {BlobName} queued as message {MessageId}", blobName, receipt.MessageId);
+        return true;
+    }
+
+    /// <summary>Removes the upload, every result file and the index row; missing pieces are skipped.</summary>
+    public async Task DeleteAsync(string blobName, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        await storage.Uploads.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+        var folder = ResultLayout.FolderOf(blobName) + "/";
+        await foreach (var item in storage.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, folder, ct))
+        {
+            // Only the files directly in this upload's folder: "a.jpg/" must not take "a.jpg/b.jpg/" (another upload) with it.
+            if (item.Name.IndexOf('/', folder.Length) < 0)
+                await storage.Results.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: ct);
+        }
+        await storage.Images.DeleteEntityAsync(StorageNames.UploadsContainer, TableKeys.EncodeBlobName(blobName), ETag.All, ct);
+        logger.LogInformation("Deleted {BlobName}: upload, results and index row", blobName);
+    }
+}

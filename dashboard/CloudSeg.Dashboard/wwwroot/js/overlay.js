@@ -1,0 +1,120 @@
+// Draws instance masks over an image on a <canvas>, entirely in the browser.
+// Masks arrive as COCO compressed RLE strings (pycocotools' LEB128-like text, column-major runs, first run = zeros),
+// so the server sends a few bytes per mask instead of a picture per instance. Visibility, opacity and the hovered
+// instance are decided by the Blazor component; this module only decodes and paints.
+
+/** Decodes pycocotools' compressed counts string into run lengths (rleFrString). */
+export function decodeCounts(text) {
+    const counts = [];
+    let p = 0;
+    while (p < text.length) {
+        let x = 0, k = 0, more = 1;
+        while (more) {
+            const c = text.charCodeAt(p) - 48;
+            x |= (c & 0x1f) << (5 * k);
+            more = c & 0x20;
+            p++;
+            k++;
+            if (!more && (c & 0x10)) x |= -1 << (5 * k);
+        }
+        if (counts.length > 2) x += counts[counts.length - 2];
+        counts.push(x);
+    }
+    return counts;
+}
+
+const viewers = new Map();
+
+function hexToRgb(hex) {
+    const v = parseInt(hex.slice(1), 16);
+    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/** Calls visit(x, y) for every foreground pixel of a column-major RLE. */
+function forEachPixel(counts, height, visit) {
+    let index = 0;
+    for (let r = 0; r < counts.length; r++) {
+        const run = counts[r];
+        if (r % 2 === 1) {
+            for (let i = index; i < index + run; i++) visit(Math.floor(i / height), i % height);
+        }
+        index += run;
+    }
+}
+
+/**
+ * Registers a viewer. instances: [{ id, counts, color }]; width/height: the image size the masks were made for.
+ * dotnet (optional) receives OnCanvasHover(id | -1) so the instance list can follow the pointer.
+ */
+export function init(canvas, width, height, instances, dotnet) {
+    canvas.width = width;
+    canvas.height = height;
+    // Owner map: which instance each pixel belongs to (the last one painted wins), for hover hit-testing.
+    const decoded = instances.map(inst => ({ id: inst.id, rgb: hexToRgb(inst.color), counts: decodeCounts(inst.counts) }));
+    const viewer = { canvas, width, height, decoded, dotnet, owner: new Int32Array(width * height), hovered: -1 };
+    viewers.set(canvas, viewer);
+    canvas.onmousemove = e => {
+        const rect = canvas.getBoundingClientRect();
+        const x = Math.floor((e.clientX - rect.left) * width / rect.width);
+        const y = Math.floor((e.clientY - rect.top) * height / rect.height);
+        const id = (x >= 0 && y >= 0 && x < width && y < height) ? viewer.owner[y * width + x] - 1 : -1;
+        if (id !== viewer.hovered) {
+            viewer.hovered = id;
+            if (viewer.dotnet) viewer.dotnet.invokeMethodAsync('OnCanvasHover', id);
+        }
+    };
+    canvas.onmouseleave = () => {
+        if (viewer.hovered !== -1 && viewer.dotnet) viewer.dotnet.invokeMethodAsync('OnCanvasHover', -1);
+        viewer.hovered = -1;
+    };
+}
+
+/** Repaints: only the instances in visibleIds, at the given opacity (0..1); highlightId is drawn stronger with an outline. */
+export function render(canvas, visibleIds, opacity, highlightId) {
+    const viewer = viewers.get(canvas);
+    if (!viewer) return 0;
+    const { width, height, owner } = viewer;
+    const visible = new Set(visibleIds);
+    const image = new ImageData(width, height);
+    const px = image.data;
+    owner.fill(0);
+    let painted = 0;
+    for (const inst of viewer.decoded) {
+        if (!visible.has(inst.id)) continue;
+        const highlighted = inst.id === highlightId;
+        const alpha = Math.round(255 * Math.min(1, highlighted ? Math.max(opacity, 0.5) + 0.3 : opacity));
+        const [r, g, b] = inst.rgb;
+        forEachPixel(inst.counts, height, (x, y) => {
+            const o = (y * width + x) * 4;
+            px[o] = r; px[o + 1] = g; px[o + 2] = b; px[o + 3] = alpha;
+            owner[y * width + x] = inst.id + 1;
+        });
+        painted++;
+    }
+    if (highlightId >= 0 && visible.has(highlightId)) outline(px, owner, width, height, highlightId + 1);
+    canvas.getContext('2d').putImageData(image, 0, 0);
+    return painted;
+}
+
+/** Whitens the border pixels of one instance so a hovered mask stands out from its neighbours. */
+function outline(px, owner, width, height, ownerId) {
+    for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+            const i = y * width + x;
+            if (owner[i] !== ownerId) continue;
+            const edge = x === 0 || y === 0 || x === width - 1 || y === height - 1
+                || owner[i - 1] !== ownerId || owner[i + 1] !== ownerId
+                || owner[i - width] !== ownerId || owner[i + width] !== ownerId;
+            if (edge) { const o = i * 4; px[o] = 255; px[o + 1] = 255; px[o + 2] = 255; px[o + 3] = 255; }
+        }
+    }
+}
+
+/** Returns the RGBA of one canvas pixel (used by the end-to-end tests to check that a toggled mask really disappears). */
+export function pixelAt(canvas, x, y) {
+    return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}
+
+export function dispose(canvas) {
+    viewers.delete(canvas);
+}
