@@ -1,0 +1,23 @@
+namespace CloudSeg.Training.Detection;
+
+/// <summary>Box, mask and MaskIoU head hyper-parameters; defaults are torchvision's Mask R-CNN ones.</summary>
+public sealed record RoIHeadsOptions
+{
+    public double ForegroundIouThreshold { get; init; } = 0.5;
+    public double BackgroundIouThreshold { get; init; } = 0.5;
+    public int BatchSizePerImage { get; init; } = 512;
+    public double PositiveFraction { get; init; } = 0.25;
+    public double ScoreThreshold { get; init; } = 0.05;
+    public double NmsThreshold { get; init; } = 0.5;
+    public int DetectionsPerImage { get; init; } = 100;
+    public int RepresentationSize { get; init; } = 1024;
+    public int MaskLayerChannels { get; init; } = 256;
+    public int MaskLayers { get; init; } = 4;
+    public int MaskDimReduced { get; init; } = 256;
+    public bool MaskIouHead { get; init; } = true;
+    public int MaskIouConvChannels { get; init; } = 256;
+    public int MaskIouFcChannels { get; init; } = 1024;
+    /// <summary>Half-pixel-aligned RoIAlign; false reproduces torchvision's legacy pooling exactly.</summary>
+    public bool AlignedRoIAlign { get; init; } = true;
+    public const int BoxRoiSize = 7, MaskRoiSize = 14, SamplingRatio = 2;
+}
