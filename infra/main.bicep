@@ -10,7 +10,7 @@ targetScope = 'resourceGroup'
 @description('Azure region. Serverless GPUs exist only in some regions (see docs/deploy.md).')
 param location string = resourceGroup().location
 
-@description('Short lowercase prefix of every resource name.')
+@description('Short prefix of every resource name: lowercase letters and digits (it is part of the storage account and registry names).')
 @minLength(3)
 @maxLength(9)
 param namePrefix string = 'cloudseg'

@@ -11,16 +11,20 @@ set -euo pipefail
 BICEP_VERSION=0.49.2
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$repo/.cloudseg/tools"
-bicep="$tools/azure.bicep.commandline.linux-x64/$BICEP_VERSION/tools/bicep"
+package="$tools/azure.bicep.commandline.linux-x64/$BICEP_VERSION"
+bicep="$package/tools/bicep"
 
-if [[ ! -x "$bicep" ]]; then
+# NuGet writes .nupkg.metadata after extracting, so its presence means a complete package (an interrupted download
+# is thrown away and fetched again).
+if [[ ! -f "$package/.nupkg.metadata" || ! -f "$bicep" ]]; then
   echo "validate: installing Bicep CLI $BICEP_VERSION (NuGet Azure.Bicep.CommandLine.linux-x64)"
+  rm -rf "$package"
   mkdir -p "$tools"
   DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 \
     dotnet package download "Azure.Bicep.CommandLine.linux-x64@$BICEP_VERSION" --output "$tools" >/dev/null
-  # NuGet extraction does not keep the executable bit.
-  chmod +x "$bicep"
 fi
+# NuGet extraction does not keep the executable bit.
+[[ -x "$bicep" ]] || chmod +x "$bicep"
 
 diagnostics="$(mktemp)"
 trap 'rm -f "$diagnostics"' EXIT
