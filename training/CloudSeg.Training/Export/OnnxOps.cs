@@ -60,6 +60,9 @@ public static class OnnxOps
     public static string Expand(this OnnxGraphBuilder g, string x, string shape) => g.Node("Expand", [x, shape]);
     public static string ConstantOfShape(this OnnxGraphBuilder g, string shape) => g.Node("ConstantOfShape", [shape]);
     public static string Range(this OnnxGraphBuilder g, string start, string limit, string delta) => g.Node("Range", [start, limit, delta]);
+    /// <summary>Minimum over all elements (a scalar).</summary>
+    public static string ReduceMin(this OnnxGraphBuilder g, string x) => g.Node("ReduceMin", [x], Int("keepdims", 0));
+
     public static string ReduceMax(this OnnxGraphBuilder g, string x, long axis, bool keepDims) =>
         g.Node("ReduceMax", [x], Ints("axes", axis), Int("keepdims", keepDims ? 1 : 0));
 
@@ -91,10 +94,13 @@ public static class OnnxOps
         return g.Squeeze(g.Slice(selected, 2, 3, 1), 1);
     }
 
-    /// <summary>RoIAlign with torchvision's aligned=True semantics (half-pixel offset), average pooling.</summary>
-    public static string RoiAlign(this OnnxGraphBuilder g, string features, string rois, string batchIndices, long outputSize, float spatialScale, long samplingRatio) =>
+    /// <summary>
+    /// RoIAlign with average pooling; aligned=True (torchvision) is ONNX's half_pixel mode (boxes shifted by −0.5),
+    /// aligned=False is output_half_pixel (no shift, RoIs at least 1×1).
+    /// </summary>
+    public static string RoiAlign(this OnnxGraphBuilder g, string features, string rois, string batchIndices, long outputSize, float spatialScale, long samplingRatio, bool aligned = true) =>
         g.Node("RoiAlign", [features, rois, batchIndices],
-            String("coordinate_transformation_mode", "half_pixel"), String("mode", "avg"),
+            String("coordinate_transformation_mode", aligned ? "half_pixel" : "output_half_pixel"), String("mode", "avg"),
             Int("output_height", outputSize), Int("output_width", outputSize),
             Int("sampling_ratio", samplingRatio), Float("spatial_scale", spatialScale));
 

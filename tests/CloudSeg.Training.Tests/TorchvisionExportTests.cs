@@ -1,0 +1,44 @@
+using System.Text.Json;
+using CloudSeg.Training.Export;
+using CloudSeg.Training.Import;
+using static TorchSharp.torch;
+using static CloudSeg.Training.Tests.ExportTestSupport;
+
+namespace CloudSeg.Training.Tests;
+
+/// <summary>
+/// The exporter, fed the state dict of a tiny torchvision Mask R-CNN (tests/fixtures/export/make_tiny_maskrcnn_fixture.py),
+/// produces a graph whose ONNX Runtime outputs equal torchvision's own detections on images of several sizes.
+/// </summary>
+public sealed class TorchvisionExportTests
+{
+    [Theory]
+    [InlineData("tiny-maskrcnn-basic")]
+    [InlineData("tiny-maskrcnn-bottleneck")]
+    public void Exported_graph_reproduces_torchvision_detections(string stem)
+    {
+        var weightsFile = SafeTensorsFile.Open(Fixture($"{stem}.safetensors"));
+        var stateDict = weightsFile.ReadAll();
+        var config = InferenceGraphConfig.FromJson(weightsFile.Metadata["config"]);
+        var reference = SafeTensorsFile.Open(Fixture($"{stem}.reference.safetensors")).ReadAll();
+        var model = MaskRcnnOnnxExporter.Export(stateDict, config, "test");
+
+        for (var i = 0; reference.ContainsKey($"image.{i}"); i++)
+        {
+            var outputs = RunOnnx(model, (MaskRcnnOnnxExporter.ImageInput, reference[$"image.{i}"]));
+            AssertSameDetections(reference, i, outputs);
+        }
+    }
+
+    internal static void AssertSameDetections(Dictionary<string, Tensor> reference, int i, Dictionary<string, Tensor> outputs)
+    {
+        var expectedBoxes = reference[$"boxes.{i}"];
+        Assert.Equal(expectedBoxes.shape, outputs[MaskRcnnOnnxExporter.BoxesOutput].shape);
+        Assert.True(MaxAbsDifference(expectedBoxes, outputs[MaskRcnnOnnxExporter.BoxesOutput]) < 1e-3f, $"image {i}: boxes differ");
+        Assert.Equal(Values<long>(reference[$"labels.{i}"]), Values<long>(outputs[MaskRcnnOnnxExporter.LabelsOutput]));
+        Assert.True(MaxAbsDifference(reference[$"scores.{i}"], outputs[MaskRcnnOnnxExporter.ScoresOutput]) < 1e-4f, $"image {i}: scores differ");
+        Assert.True(MaxAbsDifference(reference[$"masks.{i}"], outputs[MaskRcnnOnnxExporter.MasksOutput]) < 1e-3f, $"image {i}: masks differ");
+    }
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "export", name);
+}

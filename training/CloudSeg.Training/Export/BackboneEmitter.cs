@@ -1,0 +1,72 @@
+namespace CloudSeg.Training.Export;
+
+/// <summary>
+/// ResNet body (frozen batch norm folded) + FPN with the P6 max-pool level, mirroring torchvision's
+/// <c>BackboneWithFPN</c>. Block type (basic or bottleneck) and block counts come from the state dict's names.
+/// </summary>
+public static class BackboneEmitter
+{
+    private const string Body = "backbone.body", Fpn = "backbone.fpn";
+
+    /// <summary>FPN outputs finest first: P2, P3, P4, P5 (strides 4–32) and the pooled P6 (stride 64).</summary>
+    public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images)
+    {
+        var (conv1, bn1) = w.ConvWithBatchNorm($"{Body}.conv1.weight", $"{Body}.bn1");
+        var x = g.MaxPool(g.Relu(g.Conv(images, conv1, bn1, stride: 2, padding: 3)), kernel: 3, stride: 2, padding: 1);
+        var stages = new List<string>();
+        for (var layer = 1; layer <= 4; layer++)
+        {
+            for (var block = 0; w.Has($"{Body}.layer{layer}.{block}.conv1.weight"); block++)
+                x = ResidualBlock(g, w, $"{Body}.layer{layer}.{block}", x, stride: layer > 1 && block == 0 ? 2 : 1);
+            stages.Add(x);
+        }
+        return FeaturePyramid(g, w, stages);
+    }
+
+    /// <summary>BasicBlock (two 3×3) or Bottleneck (1×1, 3×3 with the stride, 1×1), plus the projection shortcut.</summary>
+    private static string ResidualBlock(OnnxGraphBuilder g, StateDictWeights w, string prefix, string x, long stride)
+    {
+        var bottleneck = w.Has($"{prefix}.conv3.weight");
+        string Conv(string input, int index, long convStride)
+        {
+            var weightName = $"{prefix}.conv{index}.weight";
+            var (weight, bias) = w.ConvWithBatchNorm(weightName, $"{prefix}.bn{index}");
+            return g.Conv(input, weight, bias, convStride, padding: w[weightName].shape[^1] / 2);
+        }
+
+        var y = bottleneck
+            ? Conv(g.Relu(Conv(g.Relu(Conv(x, 1, 1)), 2, stride)), 3, 1)
+            : Conv(g.Relu(Conv(x, 1, stride)), 2, 1);
+        var shortcut = x;
+        if (w.Has($"{prefix}.downsample.0.weight"))
+        {
+            var (weight, bias) = w.ConvWithBatchNorm($"{prefix}.downsample.0.weight", $"{prefix}.downsample.1");
+            shortcut = g.Conv(x, weight, bias, stride, padding: 0);
+        }
+        return g.Relu(g.Add(y, shortcut));
+    }
+
+    /// <summary>Top-down pathway with lateral 1×1 connections, 3×3 output convs, then P6 = max_pool2d(P5, 1, stride 2).</summary>
+    private static List<string> FeaturePyramid(OnnxGraphBuilder g, StateDictWeights w, List<string> stages)
+    {
+        string Conv(string block, int index, string input)
+        {
+            var prefix = w.ConvPrefix($"{Fpn}.{block}.{index}");
+            return g.Conv(input, w.Initializer($"{prefix}.weight"), w.Initializer($"{prefix}.bias"), 1,
+                padding: w[$"{prefix}.weight"].shape[^1] / 2);
+        }
+
+        var last = stages.Count - 1;
+        var lastInner = Conv("inner_blocks", last, stages[last]);
+        var results = new List<string> { Conv("layer_blocks", last, lastInner) };
+        for (var index = last - 1; index >= 0; index--)
+        {
+            var lateral = Conv("inner_blocks", index, stages[index]);
+            var topDown = g.ResizeNearest(lastInner, g.Shape(lateral));
+            lastInner = g.Add(lateral, topDown);
+            results.Insert(0, Conv("layer_blocks", index, lastInner));
+        }
+        results.Add(g.MaxPool(results[^1], kernel: 1, stride: 2, padding: 0));
+        return results;
+    }
+}

@@ -1,0 +1,58 @@
+namespace CloudSeg.Training.Export;
+
+/// <summary>
+/// torchvision's BoxCoder.decode_single and the box clean-ups that follow it (clip to the image, drop tiny boxes).
+/// </summary>
+public static class BoxDecodingEmitter
+{
+    /// <summary>Largest log-scale a width/height delta may have: log(1000 / 16), torchvision's bbox_xform_clip.</summary>
+    public static readonly float ScaleClamp = (float)Math.Log(1000.0 / 16);
+
+    /// <param name="deltas">float [N, K, 4] (dx, dy, dw, dh) per box and class.</param>
+    /// <param name="boxes">float [N, 4] reference boxes.</param>
+    /// <param name="weights">(wx, wy, ww, wh): (1, 1, 1, 1) in the RPN, (10, 10, 5, 5) in the box head.</param>
+    /// <returns>float [N, K, 4] decoded boxes (x1, y1, x2, y2).</returns>
+    public static string Decode(OnnxGraphBuilder g, string deltas, string boxes, float[] weights)
+    {
+        var x1 = g.Slice(boxes, 0, 1, 1);
+        var y1 = g.Slice(boxes, 1, 2, 1);
+        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), x1);                              // [N, 1]
+        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), y1);
+        var half = g.Scalar(0.5f);
+        var centerX = g.Add(x1, g.Mul(half, widths));
+        var centerY = g.Add(y1, g.Mul(half, heights));
+
+        string Delta(int index) => g.Div(g.Squeeze(g.Slice(deltas, index, index + 1, 2), 2), g.Scalar(weights[index]));
+        var clamp = g.Scalar(ScaleClamp);
+        var predictedCenterX = g.Add(g.Mul(Delta(0), widths), centerX);
+        var predictedCenterY = g.Add(g.Mul(Delta(1), heights), centerY);
+        var predictedWidth = g.Mul(g.Exp(g.Min(Delta(2), clamp)), widths);
+        var predictedHeight = g.Mul(g.Exp(g.Min(Delta(3), clamp)), heights);
+        var halfWidth = g.Mul(half, predictedWidth);
+        var halfHeight = g.Mul(half, predictedHeight);
+        var corners = new[]
+        {
+            g.Sub(predictedCenterX, halfWidth), g.Sub(predictedCenterY, halfHeight),
+            g.Add(predictedCenterX, halfWidth), g.Add(predictedCenterY, halfHeight),
+        };
+        return g.Concat(2, corners.Select(c => g.Unsqueeze(c, 2)).ToArray());
+    }
+
+    /// <summary>Clamps x to [0, width] and y to [0, height]; <paramref name="size"/> is float (height, width).</summary>
+    public static string ClipToImage(OnnxGraphBuilder g, string boxes, string size)
+    {
+        var height = g.Slice(size, 0, 1, 0);
+        var width = g.Slice(size, 1, 2, 0);
+        var limits = g.Concat(0, width, height, width, height);
+        return g.Min(g.Max(boxes, g.Scalar(0f)), limits);
+    }
+
+    /// <summary>bool [N]: width and height both at least <paramref name="minSize"/>.</summary>
+    public static string IsLargeEnough(OnnxGraphBuilder g, string boxes, float minSize)
+    {
+        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
+        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
+        var min = g.Scalar(minSize);
+        return g.Squeeze(g.And(g.GreaterOrEqual(widths, min), g.GreaterOrEqual(heights, min)), 1);
+    }
+}

@@ -1,0 +1,39 @@
+using DataType = CloudSeg.Onnx.TensorProto.Types.DataType;
+
+namespace CloudSeg.Training.Export;
+
+/// <summary>
+/// MultiScaleRoIAlign over P2–P5: each box is pooled from level k = ⌊4 + log2(√area / 224) + 1e-6⌋ clamped to 2–5
+/// (FPN eq. 1), with ONNX RoiAlign (see <see cref="OnnxOps.RoiAlign"/> for aligned), average of
+/// sampling_ratio² samples per bin. Boxes of each level are gathered, pooled and scattered back into box order.
+/// </summary>
+public static class RoIAlignEmitter
+{
+    private const int FinestLevel = 2, SamplingRatio = 2;
+
+    /// <param name="features">P2, P3, ... (stride 4, 8, ...) feature maps [1, C, h, w].</param>
+    /// <param name="boxes">float [N, 4] boxes in padded-image pixels.</param>
+    /// <returns>float [N, C, size, size].</returns>
+    public static string Emit(OnnxGraphBuilder g, IReadOnlyList<string> features, long channels, string boxes, long outputSize, bool aligned)
+    {
+        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
+        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
+        var scale = g.Sqrt(g.Squeeze(g.Mul(widths, heights), 1));
+        var log2 = g.Div(g.Log(g.Div(scale, g.Scalar(224f))), g.Scalar(MathF.Log(2f)));
+        var level = g.Floor(g.Add(g.Add(g.Scalar(4f), log2), g.Scalar(1e-6f)));
+        var levelIndex = g.Cast(g.Sub(g.Clip(level, g.Scalar((float)FinestLevel), g.Scalar((float)(FinestLevel + features.Count - 1))), g.Scalar((float)FinestLevel)), DataType.Int64);
+
+        var outputShape = g.Concat(0, g.Dim(boxes, 0), g.Vector(channels, outputSize, outputSize));
+        var pooled = g.ConstantOfShape(outputShape);
+        for (var index = 0; index < features.Count; index++)
+        {
+            var positions = g.Transpose(g.NonZero(g.Equal(levelIndex, g.Scalar((long)index))), 1, 0);   // [K, 1]
+            var levelBoxes = g.Gather(boxes, g.Squeeze(positions, 1));
+            var batchIndices = g.Cast(g.ConstantOfShape(g.Dim(levelBoxes, 0)), DataType.Int64);
+            var spatialScale = 1f / (1 << (FinestLevel + index));
+            var levelPooled = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, SamplingRatio, aligned);
+            pooled = g.ScatterND(pooled, positions, levelPooled);
+        }
+        return pooled;
+    }
+}

@@ -1,0 +1,49 @@
+namespace CloudSeg.Training.Export;
+
+/// <summary>
+/// The region proposal network at inference (torchvision's RegionProposalNetwork with its RPNHead): objectness and
+/// box deltas per anchor, decoding, per-level top-k, clip, small-box removal, per-level NMS, post-NMS top-n.
+/// </summary>
+public static class RpnEmitter
+{
+    private const float MinProposalSize = 1e-3f;
+
+    /// <returns>float [P, 4] proposals in resized-image pixels, in decreasing objectness order.</returns>
+    public static string Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
+        IReadOnlyList<string> features, TransformedImage image)
+    {
+        var shared = w.ConvPrefix("rpn.head.conv.0");
+        List<string> topScores = [], topBoxes = [], topLevels = [];
+        for (var level = 0; level < features.Count; level++)
+        {
+            var t = g.Relu(g.Conv(features[level], w.Initializer($"{shared}.weight"), w.Initializer($"{shared}.bias"), 1, 1));
+            var logits = g.Conv(t, w.Initializer("rpn.head.cls_logits.weight"), w.Initializer("rpn.head.cls_logits.bias"), 1, 0);
+            var deltas = g.Conv(t, w.Initializer("rpn.head.bbox_pred.weight"), w.Initializer("rpn.head.bbox_pred.bias"), 1, 0);
+            var anchorsPerCell = w["rpn.head.cls_logits.weight"].shape[0];
+
+            // [1, A, H, W] → [H·W·A] and [1, A·4, H, W] → [H·W·A, 4]: location-major like the anchors.
+            var objectness = g.Reshape(g.Transpose(logits, 0, 2, 3, 1), -1);
+            var boxDeltas = g.Reshape(g.Transpose(g.Reshape(deltas, g.Concat(0, g.Vector(1, anchorsPerCell, 4), g.Slice(g.Shape(deltas), 2, 4, 0))), 0, 3, 4, 1, 2), -1, 1, 4);
+            var anchors = AnchorEmitter.Emit(g, config, level, features[level], image.PaddedSize);
+
+            var k = g.Min(g.Dim(objectness, 0), g.Vector(config.RpnPreNmsTopN));
+            var (scores, indices) = g.TopK(objectness, k);
+            topScores.Add(scores);
+            topBoxes.Add(g.Squeeze(BoxDecodingEmitter.Decode(g, g.Gather(boxDeltas, indices), g.Gather(anchors, indices), [1, 1, 1, 1]), 1));
+            topLevels.Add(g.Expand(g.Scalar((long)level), g.Shape(scores)));
+        }
+
+        var probabilities = g.Sigmoid(g.Concat(0, [.. topScores]));
+        var boxes = BoxDecodingEmitter.ClipToImage(g, g.Concat(0, [.. topBoxes]), image.ResizedSize);
+        var levels = g.Concat(0, [.. topLevels]);
+
+        var keep = SelectionEmitter.Where(g, g.And(BoxDecodingEmitter.IsLargeEnough(g, boxes, MinProposalSize),
+            g.GreaterOrEqual(probabilities, g.Scalar(config.RpnScoreThreshold))));
+        boxes = g.Gather(boxes, keep);
+        probabilities = g.Gather(probabilities, keep);
+        levels = g.Gather(levels, keep);
+
+        var kept = SelectionEmitter.BatchedNms(g, boxes, probabilities, levels, features.Count, config.RpnNmsThreshold);
+        return g.Gather(boxes, SelectionEmitter.Take(g, kept, config.RpnPostNmsTopN));
+    }
+}
