@@ -45,7 +45,8 @@ public sealed class OverlayState
         else _hiddenClasses.Add(className);
     }
 
-    public bool PassesThreshold(OverlayInstanceView instance) => instance.Score >= ScoreThreshold;
+    /// <summary>Compared in float, the scores' own precision, so a slider at 0.7 keeps an instance scored 0.7f.</summary>
+    public bool PassesThreshold(OverlayInstanceView instance) => instance.Score >= (float)ScoreThreshold;
 
     public bool IsVisible(OverlayInstanceView instance) =>
         IsInstanceEnabled(instance.Id) && IsClassEnabled(instance.ClassName) && PassesThreshold(instance);

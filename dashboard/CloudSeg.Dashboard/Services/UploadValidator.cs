@@ -1,24 +1,14 @@
+using CloudSeg.Core.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Dashboard.Services;
 
 /// <summary>
-/// Upload limits checked before anything reaches storage: file count, size, extension, and the file's first bytes
-/// (a text file renamed .jpg is refused here with a clear message instead of costing a worker a decode).
+/// Upload limits checked before anything reaches storage: size, extension and a readable image header (a text file
+/// renamed .jpg is refused here with a clear message instead of costing a worker a decode).
 /// </summary>
 public sealed class UploadValidator(IOptions<DashboardOptions> options)
 {
-    private static readonly byte[][] ImageSignatures =
-    [
-        [0xFF, 0xD8, 0xFF],                 // JPEG
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], // PNG
-        "GIF8"u8.ToArray(),                 // GIF87a / GIF89a
-        "BM"u8.ToArray(),                   // BMP
-    ];
-
-    /// <summary>Bytes <see cref="CheckContent"/> needs from the start of the file.</summary>
-    public const int HeaderLength = 12;
-
     public string? CheckFile(string fileName, long size)
     {
         var limits = options.Value;
@@ -32,15 +22,21 @@ public sealed class UploadValidator(IOptions<DashboardOptions> options)
         return null;
     }
 
-    /// <summary>Checks the file's magic bytes; <paramref name="header"/> holds up to <see cref="HeaderLength"/> first bytes.</summary>
-    public static string? CheckContent(ReadOnlySpan<byte> header)
+    /// <summary>
+    /// Reads the image header with the same decoder the functions use (without decoding pixels): a text file renamed
+    /// .jpg, a TIFF or a truncated header is refused here with the decoder's own reason.
+    /// </summary>
+    public static string? CheckContent(ReadOnlySpan<byte> file)
     {
-        foreach (var signature in ImageSignatures)
+        try
         {
-            if (header.StartsWith(signature)) return null;
+            ImageDecoder.Probe(file);
+            return null;
         }
-        if (header.Length >= 12 && header[..4].SequenceEqual("RIFF"u8) && header[8..12].SequenceEqual("WEBP"u8)) return null;
-        return "The file is not a JPEG, PNG, GIF, BMP or WebP image.";
+        catch (ImageDecodeException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>The blob name for an uploaded file: its own name without any folder part or control characters.</summary>
