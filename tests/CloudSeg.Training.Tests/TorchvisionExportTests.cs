@@ -30,6 +30,22 @@ public sealed class TorchvisionExportTests
         }
     }
 
+    [Fact]
+    public void An_image_without_detections_yields_empty_outputs_of_the_right_rank()
+    {
+        var weightsFile = SafeTensorsFile.Open(Fixture("tiny-maskrcnn-basic.safetensors"));
+        var config = InferenceGraphConfig.FromJson(weightsFile.Metadata["config"]) with { BoxScoreThreshold = 0.9999f };
+        var reference = SafeTensorsFile.Open(Fixture("tiny-maskrcnn-basic.reference.safetensors")).ReadAll();
+        var model = MaskRcnnOnnxExporter.Export(weightsFile.ReadAll(), config, "test");
+
+        var outputs = RunOnnx(model, (MaskRcnnOnnxExporter.ImageInput, reference["image.0"]));
+
+        Assert.Equal(new long[] { 0, 4 }, outputs[MaskRcnnOnnxExporter.BoxesOutput].shape);
+        Assert.Equal(new long[] { 0 }, outputs[MaskRcnnOnnxExporter.LabelsOutput].shape);
+        Assert.Equal(new long[] { 0 }, outputs[MaskRcnnOnnxExporter.ScoresOutput].shape);
+        Assert.Equal(new long[] { 0, 1, 28, 28 }, outputs[MaskRcnnOnnxExporter.MasksOutput].shape);
+    }
+
     internal static void AssertSameDetections(Dictionary<string, Tensor> reference, int i, Dictionary<string, Tensor> outputs)
     {
         var expectedBoxes = reference[$"boxes.{i}"];
