@@ -141,13 +141,14 @@ def write_card(args, weights, folder):
         "score_threshold": args.score_threshold,
         "mask_threshold": 0.5,
         "metrics": {"bbox": {"AP": metrics["box_map"]}, "segm": {"AP": metrics["mask_map"]},
-                    "source": "torchvision's published COCO val2017 results"} if metrics else {},
+                    "dataset": "COCO val2017 (torchvision's published AP; the other AP columns were not published)"}
+                   if metrics else {},
         "training": {
             "note": "COCO train2017 weights from torchvision" if args.weights == "coco"
                     else "random weights (export check only)",
             "weights": weights.url if args.weights == "coco" else None,
             "code_version": "tools/export_torchvision_coco.py",
-            "date": time.strftime("%Y-%m-%d"),
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "torch": torch.__version__,
             "torchvision": torchvision.__version__,
             "opset": args.opset,
