@@ -1,2 +1,23 @@
-// Placeholder entry point; the host is built by its issue.
-return 0;
+using CloudSeg.Functions;
+using CloudSeg.Functions.LocalRunner;
+
+// The local functions host: plays the Azure Functions host's part against Azurite (queue trigger with retries and
+// poison, uploads scanner, cron timer) around the same functions the custom handler serves in Azure.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddCloudSegFunctions(builder.Configuration);
+builder.Services.AddOptions<LocalRunnerOptions>().Bind(builder.Configuration.GetSection(LocalRunnerOptions.SectionName));
+
+var runner = builder.Configuration.GetSection(LocalRunnerOptions.SectionName).Get<LocalRunnerOptions>() ?? new LocalRunnerOptions();
+if (runner.ProcessQueue) builder.Services.AddHostedService<QueuePump>();
+if (runner.ScanUploads) builder.Services.AddHostedService<UploadsScanService>();
+if (runner.RunTrainingSchedule) builder.Services.AddHostedService<TrainingScheduleService>();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapGet("/", (CloudSeg.Functions.Models.ModelProvider models) => Results.Ok(new
+{
+    service = "CloudSeg functions (local runner)",
+    model = models.CurrentVersion,
+}));
+app.Run();

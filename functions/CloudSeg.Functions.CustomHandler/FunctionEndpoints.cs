@@ -1,0 +1,51 @@
+using CloudSeg.Functions.Processing;
+using CloudSeg.Functions.Scanning;
+using CloudSeg.Functions.Training;
+
+namespace CloudSeg.Functions.CustomHandler;
+
+/// <summary>One POST route per function folder (the route is the folder name, as the custom handler contract requires).</summary>
+public static class FunctionEndpoints
+{
+    /// <summary>Binding name of the queue trigger in SegmentImage/function.json.</summary>
+    public const string QueueBinding = "msg";
+
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/SegmentImage", SegmentImageAsync);
+        app.MapPost("/RetrainOnSchedule", async (InvocationRequest _, RetrainOnSchedule retrain, CancellationToken ct) =>
+        {
+            var result = await retrain.RunAsync("schedule", ct);
+            return Results.Ok(new InvocationResponse { Logs = [$"Retraining {result.Action}: {result.Reason}"], ReturnValue = result.Run?.RunId });
+        });
+        app.MapPost("/TrackTrainingRuns", async (InvocationRequest _, RetrainOnSchedule retrain, CancellationToken ct) =>
+        {
+            var finished = await retrain.FinishRunsAsync(ct);
+            return Results.Ok(new InvocationResponse { Logs = finished.Select(r => $"Run {r.RunId}: {r.Status}, promoted {r.Promoted}").ToList() });
+        });
+        app.MapPost("/ScanUploads", async (InvocationRequest _, UploadsScanner scanner, CancellationToken ct) =>
+        {
+            var announced = await scanner.ScanAsync(ct);
+            return Results.Ok(new InvocationResponse { Logs = [$"Announced {announced} blobs that had no event"] });
+        });
+        return app;
+    }
+
+    private static async Task<IResult> SegmentImageAsync(InvocationRequest request, SegmentImage segmentImage, CancellationToken ct)
+    {
+        var body = request.DataText(QueueBinding);
+        if (body is null)
+        {
+            return Results.Ok(new InvocationResponse { Logs = [$"No '{QueueBinding}' binding in the request; nothing to do."] });
+        }
+        var delivery = new MessageDelivery(request.MetadataText("Id") ?? "unknown", request.MetadataNumber("DequeueCount", 1));
+        var outcome = await segmentImage.RunAsync(body, delivery, ct);
+        var response = new InvocationResponse
+        {
+            Logs = [$"{outcome.Kind}{(outcome.Reason is null ? "" : ": " + outcome.Reason)}"],
+            ReturnValue = outcome.Kind.ToString(),
+        };
+        // Failing the invocation hands retries (host.json visibilityTimeout) and poisoning (maxDequeueCount) to the host.
+        return outcome.Completes ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status500InternalServerError);
+    }
+}

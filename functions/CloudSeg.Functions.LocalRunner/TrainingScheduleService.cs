@@ -1,0 +1,47 @@
+using CloudSeg.Functions.Training;
+using Microsoft.Extensions.Options;
+
+namespace CloudSeg.Functions.LocalRunner;
+
+/// <summary>
+/// Plays the Functions host's timer triggers for training: <c>RetrainOnSchedule</c> at each cron occurrence of
+/// Training:Schedule, and the completion check of started runs every Training:RunPollInterval.
+/// </summary>
+internal sealed class TrainingScheduleService(
+    RetrainOnSchedule retrain,
+    IOptions<TrainingOptions> options,
+    TimeProvider time,
+    ILogger<TrainingScheduleService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var schedule = CronSchedule.Parse(options.Value.Schedule);
+        var nextTick = Next(schedule);
+        logger.LogInformation("Retraining schedule '{Schedule}': next at {Next:u}", options.Value.Schedule, nextTick);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var wait = nextTick is { } t && t - now < options.Value.RunPollInterval ? t - now : options.Value.RunPollInterval;
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                if (nextTick is { } due && time.GetUtcNow() >= due)
+                {
+                    nextTick = Next(schedule);
+                    await retrain.RunAsync("schedule", stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await retrain.FinishRunsAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Training schedule tick failed");
+            }
+        }
+    }
+
+    private DateTimeOffset? Next(Cronos.CronExpression schedule) =>
+        CronSchedule.DelayUntilNext(schedule, time.GetUtcNow()) is { } delay ? time.GetUtcNow() + delay : null;
+}

@@ -1,0 +1,28 @@
+using CloudSeg.Functions.Scanning;
+using Microsoft.Extensions.Options;
+
+namespace CloudSeg.Functions.LocalRunner;
+
+/// <summary>Runs the uploads scanner at start (catching what arrived while the host was down) and then periodically.</summary>
+internal sealed class UploadsScanService(UploadsScanner scanner, IOptions<FunctionsOptions> options, ILogger<UploadsScanService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.ScanInterval;
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try
+            {
+                var announced = await scanner.ScanAsync(stoppingToken).ConfigureAwait(false);
+                if (announced > 0) logger.LogInformation("Uploads scan announced {Count} blobs", announced);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Uploads scan failed; next scan in {Interval}", interval);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

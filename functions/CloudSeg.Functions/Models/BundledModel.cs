@@ -1,0 +1,36 @@
+namespace CloudSeg.Functions.Models;
+
+/// <summary>Finds the model package shipped with the app: the trained default, or the test model until there is one.</summary>
+public static class BundledModel
+{
+    private static readonly string[] Candidates =
+    [
+        Path.Combine("models", "default"),
+        Path.Combine("tests", "fixtures", "models", "torchvision-tiny"),
+    ];
+
+    public static string Locate(ModelHostingOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.BundledModelDirectory))
+        {
+            if (!HasModel(options.BundledModelDirectory))
+                throw new DirectoryNotFoundException($"Models:BundledModelDirectory '{options.BundledModelDirectory}' holds no model.onnx.");
+            return Path.GetFullPath(options.BundledModelDirectory);
+        }
+        foreach (var candidate in Candidates)
+        {
+            foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    var path = Path.Combine(dir.FullName, candidate);
+                    if (HasModel(path)) return path;
+                }
+            }
+        }
+        throw new DirectoryNotFoundException(
+            "No bundled model: set Models:BundledModelDirectory, or run from a checkout that has models/default or the test model.");
+    }
+
+    private static bool HasModel(string directory) => File.Exists(Path.Combine(directory, "model.onnx"));
+}

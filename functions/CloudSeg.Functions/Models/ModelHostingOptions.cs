@@ -1,0 +1,22 @@
+namespace CloudSeg.Functions.Models;
+
+/// <summary>Where the functions get their model (configuration section <c>Models</c>).</summary>
+public sealed class ModelHostingOptions
+{
+    public const string SectionName = "Models";
+
+    /// <summary>How often the registry's <c>current</c> pointer is checked for a new promotion.</summary>
+    public TimeSpan RegistryPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Local folder registry versions are downloaded to (one sub-folder per version).</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "cloudseg-models");
+
+    /// <summary>
+    /// The bundled model package served while the registry is empty. Empty = search <c>models/default</c>, then the
+    /// test model <c>tests/fixtures/models/torchvision-tiny</c>, above the app folder and the working directory.
+    /// </summary>
+    public string? BundledModelDirectory { get; set; }
+
+    /// <summary>Upload the bundled model to an empty registry and promote it, so the registry always names what runs.</summary>
+    public bool SeedEmptyRegistry { get; set; } = true;
+}

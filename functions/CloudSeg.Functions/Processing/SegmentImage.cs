@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using CloudSeg.Core.Imaging;
+using CloudSeg.Functions.Models;
+using CloudSeg.Functions.Telemetry;
+using CloudSeg.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudSeg.Functions.Processing;
+
+/// <summary>
+/// The main function, independent of its trigger: one BlobCreated event in, result.json + overlay.png + thumb.jpg and
+/// an index row out. Idempotent on (blob ETag, model version). Bad input is recorded as failed at once; anything else is
+/// treated as transient and retried until the last allowed delivery, which records the failure and poisons the message.
+/// </summary>
+public sealed partial class SegmentImage(
+    CloudSegStorage storage,
+    ModelProvider models,
+    IOptions<FunctionsOptions> options,
+    FunctionsMetrics metrics,
+    ILogger<SegmentImage> logger)
+{
+    private FunctionsOptions Options => options.Value;
+
+    /// <summary>Runs on a raw queue message body (base64 or JSON Event Grid event).</summary>
+    public async Task<SegmentOutcome> RunAsync(string messageBody, MessageDelivery delivery, CancellationToken ct)
+    {
+        BlobCreatedEvent e;
+        try
+        {
+            e = BlobCreatedEventCodec.Decode(messageBody);
+        }
+        catch (FormatException ex)
+        {
+            LogUnreadableMessage(delivery.MessageId, ex.Message);
+            return new SegmentOutcome(SegmentOutcomeKind.Ignored, ex.Message);
+        }
+        return await RunAsync(e, delivery, ct).ConfigureAwait(false);
+    }
+
+    public async Task<SegmentOutcome> RunAsync(BlobCreatedEvent e, MessageDelivery delivery, CancellationToken ct)
+    {
+        if (e.ContainerName != StorageNames.UploadsContainer)
+        {
+            return new SegmentOutcome(SegmentOutcomeKind.Ignored, $"Event for container '{e.ContainerName}', not '{StorageNames.UploadsContainer}'.");
+        }
+        var blobName = e.BlobName;
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["BlobName"] = blobName,
+            ["MessageId"] = delivery.MessageId,
+            ["DequeueCount"] = delivery.DequeueCount,
+        });
+        using var activity = FunctionsMetrics.ActivitySource.StartActivity("SegmentImage");
+        activity?.SetTag("blob.name", blobName);
+
+        var started = Stopwatch.GetTimestamp();
+        await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
+        using var lease = await models.AcquireAsync(ct).ConfigureAwait(false);
+        var row = await storage.GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
+        try
+        {
+            return await ProcessAsync(blobName, row, lease, delivery, started, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw; // shutting down: the message becomes visible again and is retried elsewhere
+        }
+        catch (ImageDecodeException ex)
+        {
+            return await FailAsync(row, FailureKind.BadInput, ex.Message, delivery, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return await TransientAsync(row, ex, delivery, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SegmentOutcome> ProcessAsync(string blobName, ImageIndexEntity row, ModelLease lease,
+        MessageDelivery delivery, long started, CancellationToken ct)
+    {
+        var blob = storage.Uploads.GetBlobClient(blobName);
+        BlobProperties props;
+        try
+        {
+            props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob no longer exists.", delivery, ct).ConfigureAwait(false);
+        }
+
+        var etag = props.ETag.ToString();
+        if (row.Status == ImageStatus.Succeeded && row.SourceETag == etag && row.ModelVersion == lease.Version
+            || row.Status == ImageStatus.Failed && row.ErrorKind == FailureKind.BadInput && row.SourceETag == etag)
+        {
+            LogAlreadyDone(etag, lease.Version, row.Status);
+            return new SegmentOutcome(SegmentOutcomeKind.AlreadyDone);
+        }
+
+        row.SourceETag = etag;
+        row.ContentLength = props.ContentLength;
+        row.ContentType = props.ContentType;
+        row.UploadedAt ??= props.LastModified;
+        row.Attempts = (int)delivery.DequeueCount;
+        row.LastMessageId = delivery.MessageId;
+        if (props.ContentLength > Options.MaxBlobBytes)
+        {
+            return await FailAsync(row, FailureKind.BadInput,
+                $"The file is {props.ContentLength:N0} bytes; the limit is {Options.MaxBlobBytes:N0} bytes.", delivery, ct).ConfigureAwait(false);
+        }
+        row.Status = ImageStatus.Processing;
+        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+
+        var stages = new StageClock();
+        ReadOnlyMemory<byte> bytes;
+        try
+        {
+            // IfMatch: if the blob is overwritten meanwhile, this version is stale; the retry picks up the new one.
+            var download = await blob.DownloadContentAsync(new BlobDownloadOptions
+            {
+                Conditions = new BlobRequestConditions { IfMatch = props.ETag },
+            }, ct).ConfigureAwait(false);
+            bytes = download.Value.Content.ToMemory();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob was deleted while being processed.", delivery, ct).ConfigureAwait(false);
+        }
+        stages.Mark("download");
+
+        var info = ImageDecoder.Probe(bytes.Span);
+        var image = ImageDecoder.Decode(bytes.Span, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
+        stages.Mark("decode");
+
+        var segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
+        stages.Mark("segment");
+
+        var (overlay, thumbnail) = ResultRendering.Render(image, segmentation, Options.ThumbnailMaxSide);
+        stages.Mark("render");
+
+        var timings = stages.ToTimings(segmentation.Timings);
+        timings["total"] = StageClock.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var document = ResultDocumentBuilder.Build(blobName, etag, props, info, segmentation, lease, delivery, timings);
+        await storage.WriteResultAsync(blobName, document, overlay, thumbnail, ct).ConfigureAwait(false);
+        stages.Mark("upload");
+
+        var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        ResultDocumentBuilder.Describe(row, document, lease.Version, stages, totalMs);
+        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        metrics.Processed(lease.Version, totalMs);
+        LogSucceeded(segmentation.Instances.Count, lease.Version, totalMs);
+        return new SegmentOutcome(SegmentOutcomeKind.Succeeded);
+    }
+
+    private async Task<SegmentOutcome> FailAsync(ImageIndexEntity row, string kind, string reason, MessageDelivery delivery, CancellationToken ct)
+    {
+        MarkFailed(row, kind, reason, delivery);
+        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        await DeleteStaleResultsAsync(row.BlobName, ct).ConfigureAwait(false);
+        metrics.Failed(kind);
+        LogFailed(kind, reason);
+        return new SegmentOutcome(SegmentOutcomeKind.Failed, reason);
+    }
+
+    private async Task<SegmentOutcome> TransientAsync(ImageIndexEntity row, Exception ex, MessageDelivery delivery, CancellationToken ct)
+    {
+        var reason = $"{ex.GetType().Name}: {ex.Message}";
+        if (delivery.DequeueCount >= StorageNames.MaxDequeueCount)
+        {
+            MarkFailed(row, FailureKind.Poisoned, $"Gave up after {delivery.DequeueCount} attempts; last error: {reason}", delivery);
+            await TryRecordAsync(row, ct).ConfigureAwait(false);
+            metrics.Failed(FailureKind.Poisoned);
+            LogPoisoned(ex, delivery.DequeueCount);
+            return new SegmentOutcome(SegmentOutcomeKind.Poisoned, row.Error);
+        }
+        var retryAfter = RetryBackoff.For(delivery.DequeueCount, Options.RetryBaseDelay, Options.RetryMaxDelay);
+        row.Status = ImageStatus.Queued;
+        row.Error = $"Attempt {delivery.DequeueCount} failed, retrying in {retryAfter.TotalSeconds:0.#} s: {reason}";
+        row.Attempts = (int)delivery.DequeueCount;
+        await TryRecordAsync(row, ct).ConfigureAwait(false);
+        metrics.Retried();
+        LogRetry(ex, delivery.DequeueCount, retryAfter);
+        return new SegmentOutcome(SegmentOutcomeKind.Retry, reason, retryAfter);
+    }
+
+    private static void MarkFailed(ImageIndexEntity row, string kind, string reason, MessageDelivery delivery)
+    {
+        row.Status = ImageStatus.Failed;
+        row.ErrorKind = kind;
+        row.Error = reason;
+        row.Attempts = (int)delivery.DequeueCount;
+        row.LastMessageId = delivery.MessageId;
+        row.ProcessedAt = DateTimeOffset.UtcNow;
+        row.InstanceCount = null;
+        row.Classes = null;
+        row.TopScore = null;
+        row.ClassCounts.Clear();
+        row.ResultFolder = null;
+    }
+
+    // A failure path must not throw again (the storage outage may be the very failure being recorded).
+    private async Task TryRecordAsync(ImageIndexEntity row, CancellationToken ct)
+    {
+        try
+        {
+            await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not record status {Status} for {BlobName}", row.Status, row.BlobName);
+        }
+    }
+
+    // A new version that turned out bad must not leave the previous version's masks looking current.
+    private async Task DeleteStaleResultsAsync(string blobName, CancellationToken ct)
+    {
+        foreach (var file in new[] { ResultLayout.ResultJson, ResultLayout.OverlayPng, ResultLayout.ThumbnailJpeg })
+        {
+            await storage.ResultBlob(blobName, file).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event and is dropped: {Reason}")]
+    private partial void LogUnreadableMessage(string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Already done: blob version {ETag} has status {Status} for model {ModelVersion}")]
+    private partial void LogAlreadyDone(string etag, string modelVersion, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segmented: {InstanceCount} instances with model {ModelVersion} in {TotalMs:0} ms")]
+    private partial void LogSucceeded(int instanceCount, string modelVersion, double totalMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed ({ErrorKind}), not retried: {Reason}")]
+    private partial void LogFailed(string errorKind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} failed; retry in {RetryAfter}")]
+    private partial void LogRetry(Exception ex, long attempt, TimeSpan retryAfter);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {Attempt} failed, the last one allowed: moving the message to the poison queue")]
+    private partial void LogPoisoned(Exception ex, long attempt);
+}

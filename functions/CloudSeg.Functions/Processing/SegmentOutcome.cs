@@ -1,0 +1,30 @@
+namespace CloudSeg.Functions.Processing;
+
+/// <summary>What the trigger must do with the message after <see cref="SegmentImage"/> ran.</summary>
+public enum SegmentOutcomeKind
+{
+    /// <summary>Result written. Delete the message.</summary>
+    Succeeded,
+
+    /// <summary>This blob version already has a result from this model (idempotent no-op). Delete the message.</summary>
+    AlreadyDone,
+
+    /// <summary>Bad input or a vanished blob, recorded as failed. Retrying cannot help: delete the message.</summary>
+    Failed,
+
+    /// <summary>A transient failure; leave the message to reappear after <see cref="SegmentOutcome.RetryAfter"/>.</summary>
+    Retry,
+
+    /// <summary>The last allowed try failed; the row says so. Move the message to the poison queue.</summary>
+    Poisoned,
+
+    /// <summary>Not a BlobCreated event for the uploads container (or not an event at all): nothing to do, delete it.</summary>
+    Ignored,
+}
+
+public sealed record SegmentOutcome(SegmentOutcomeKind Kind, string? Reason = null, TimeSpan RetryAfter = default)
+{
+    /// <summary>Whether the message is finished with (deleted by the trigger) rather than retried or poisoned.</summary>
+    public bool Completes => Kind is SegmentOutcomeKind.Succeeded or SegmentOutcomeKind.AlreadyDone
+        or SegmentOutcomeKind.Failed or SegmentOutcomeKind.Ignored;
+}

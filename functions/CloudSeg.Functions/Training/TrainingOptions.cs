@@ -1,0 +1,39 @@
+namespace CloudSeg.Functions.Training;
+
+/// <summary>Scheduled retraining (configuration section <c>Training</c>).</summary>
+public sealed class TrainingOptions
+{
+    public const string SectionName = "Training";
+
+    /// <summary>Cron expression with seconds (NCRONTAB, as the Functions timer trigger uses): daily at 03:00 UTC.</summary>
+    public string Schedule { get; set; } = "0 0 3 * * *";
+
+    /// <summary>"Local" starts <see cref="LocalCommand"/>; "ContainerAppsJob" starts the Azure Container Apps Job.</summary>
+    public string Launcher { get; set; } = "Local";
+
+    /// <summary>
+    /// Shell command that trains one model. Placeholders: {data} (folder with the downloaded datasets container),
+    /// {output} (folder the command must leave model.onnx + model.card.json in), {runId}, {log}.
+    /// </summary>
+    public string LocalCommand { get; set; } = "cloudseg train --data {data} --output {output}";
+
+    /// <summary>Folder for local runs: one sub-folder per run with its data, output and log.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "cloudseg-training");
+
+    /// <summary>A run still not finished after this long is recorded as failed.</summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How often the local runner checks started runs for completion.</summary>
+    public TimeSpan RunPollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public ContainerAppsJobOptions ContainerAppsJob { get; set; } = new();
+}
+
+/// <summary>Which Container Apps Job trains in Azure (the job reads datasets/ and writes models/&lt;run id&gt;/ itself).</summary>
+public sealed class ContainerAppsJobOptions
+{
+    public string? SubscriptionId { get; set; }
+    public string? ResourceGroup { get; set; }
+    public string? JobName { get; set; }
+    public string ApiVersion { get; set; } = "2024-03-01";
+}
