@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using CloudSeg.Core.Imaging;
+using CloudSeg.Onnx;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace CloudSeg.Inference;
+
+/// <summary>
+/// Runs a Mask R-CNN ONNX model (torchvision, ONNX Model Zoo or cloudseg contract) on upright RGB images and returns
+/// instances with COCO RLE masks. One instance serves concurrent callers: ONNX Runtime's Run is thread-safe and
+/// everything else here is per call.
+/// </summary>
+public sealed class InstanceSegmenter : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly SegmenterOptions _options;
+    private readonly InputRecipe _recipe;
+    private readonly OutputRoles _roles;
+    private readonly string _inputName;
+    private readonly InstanceDecoder _decoder;
+
+    private InstanceSegmenter(InferenceSession session, string provider, ModelCard card, ModelFormat format, OutputRoles roles,
+        string inputName, bool masksArePasted, SegmenterOptions options)
+    {
+        _session = session;
+        ExecutionProvider = provider;
+        Card = card;
+        Format = format;
+        _roles = roles;
+        _inputName = inputName;
+        _options = options;
+        _recipe = InputRecipe.For(format, card.Input);
+        _decoder = new InstanceDecoder(card, roles, masksArePasted);
+    }
+
+    public ModelCard Card { get; }
+
+    public ModelFormat Format { get; }
+
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>True when the graph returns low-resolution masks that the segmenter pastes (model zoo, cloudseg low-res,
+    /// or a torchvision graph whose paste stage was cut at load time).</summary>
+    public bool PastesMasks => !_decoder.MasksArePasted;
+
+    public static InstanceSegmenter Load(string modelPath, SegmenterOptions options, ILogger? logger = null)
+    {
+        logger ??= NullLogger.Instance;
+        var package = ModelPackage.Locate(modelPath);
+        var card = package.ReadCard();
+        if (options.ClassNames is { Count: > 0 } names)
+            card = card with { Classes = names };
+
+        var model = OnnxModelFile.Read(package.OnnxPath);
+        var signature = GraphSignature.Of(model.Graph);
+        var input = signature.Inputs.Count == 1 && signature.Inputs[0] is { Rank: 3, IsFloat: true } only
+            ? only
+            : throw new InvalidDataException($"Expected one float [3,H,W] image input; the graph has {signature}.");
+        var roles = OutputRoles.Resolve(signature);
+        var format = options.Format
+                     ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, signature, roles));
+
+        var masksArePasted = format != ModelFormat.ModelZoo && !HasFixedSpatialSize(signature, roles.Masks);
+        if (masksArePasted && options.CutMaskPasting)
+        {
+            if (MaskPasteCut.TryCut(model.Graph, roles.Masks, out var reason) is { } lowResMasks)
+            {
+                roles = roles with { Masks = lowResMasks };
+                masksArePasted = false;
+            }
+            else
+            {
+                logger.LogWarning("Could not cut the full-size mask pasting out of {Model} ({Reason}); using the graph's own full-size masks",
+                    package.OnnxPath, reason);
+            }
+        }
+
+        var (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+        logger.LogInformation(
+            "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
+            card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",
+            card.Classes.Count);
+        return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
+    }
+
+    private static bool HasFixedSpatialSize(GraphSignature signature, string output)
+    {
+        var dims = signature.Outputs.First(o => o.Name == output).Dims;
+        return dims.Count == 4 && dims[2] is > 0 && dims[3] is > 0;
+    }
+
+    public Task<Segmentation> SegmentAsync(RgbImage image, SegmentRequestOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Task.Run(() => Segment(image, options, ct), ct);
+    }
+
+    private Segmentation Segment(RgbImage image, SegmentRequestOptions? request, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var geometry = InputGeometry.Plan(image.Width, image.Height, _recipe, _options.MaxInputSide, _options.MaxAspectRatio);
+        using var input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
+            [3, geometry.TensorHeight, geometry.TensorWidth]);
+        InputTensorWriter.Write(image, geometry, _recipe, input.GetTensorMutableDataAsSpan<float>());
+        var preprocess = clock.Elapsed;
+        ct.ThrowIfCancellationRequested();
+
+        clock.Restart();
+        using var outputs = Run(input, ct);
+        var model = clock.Elapsed;
+
+        clock.Restart();
+        var thresholds = new DecodeThresholds(
+            request?.ScoreThreshold ?? _options.ScoreThreshold ?? Card.ScoreThreshold ?? 0.5f,
+            request?.MaskThreshold ?? _options.MaskThreshold ?? Card.MaskThreshold ?? 0.5f,
+            request?.UseMaskIouRescoring ?? _options.UseMaskIouRescoring);
+        var instances = _decoder.Decode(outputs, geometry, thresholds, ct);
+        var postprocess = clock.Elapsed;
+
+        return new Segmentation(image.Width, image.Height, instances,
+            new StageTimings { Preprocess = preprocess, Model = model, Postprocess = postprocess });
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input, CancellationToken ct)
+    {
+        using var runOptions = new RunOptions();
+        // Terminate makes a Run in progress stop at the next operator; ONNX Runtime then throws, which we turn into
+        // the cancellation the caller asked for.
+        using var registration = ct.Register(() => runOptions.Terminate = true);
+        try
+        {
+            return _session.Run(runOptions, [_inputName], [input], _roles.Names);
+        }
+        catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}

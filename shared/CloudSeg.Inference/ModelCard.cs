@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CloudSeg.Inference;
+
+/// <summary>
+/// What a model package says about its ONNX graph (<c>model.card.json</c>): graph contract, class names (index 0 is the
+/// background), default thresholds, how it scored and how it was trained.
+/// </summary>
+public sealed record ModelCard
+{
+    /// <summary>"torchvision", "modelzoo" or "cloudseg"; null lets the segmenter detect it from the graph.</summary>
+    [JsonPropertyName("format")] public string? Format { get; init; }
+
+    [JsonPropertyName("name")] public string Name { get; init; } = "unnamed";
+
+    [JsonPropertyName("version")] public string Version { get; init; } = "0";
+
+    /// <summary>Class names indexed by the model's label; index 0 is the background.</summary>
+    [JsonPropertyName("classes")] public IReadOnlyList<string> Classes { get; init; } = [];
+
+    [JsonPropertyName("input")] public ModelInputSpec? Input { get; init; }
+
+    [JsonPropertyName("score_threshold")] public float? ScoreThreshold { get; init; }
+
+    [JsonPropertyName("mask_threshold")] public float? MaskThreshold { get; init; }
+
+    [JsonPropertyName("metrics")] public ModelMetrics? Metrics { get; init; }
+
+    [JsonPropertyName("training")] public TrainingInfo? Training { get; init; }
+
+    /// <summary>The name for a model label; labels outside the class list get a neutral "class N".</summary>
+    public string ClassName(int label) =>
+        label >= 0 && label < Classes.Count && !string.IsNullOrWhiteSpace(Classes[label]) ? Classes[label] : $"class {label}";
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static ModelCard Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return JsonSerializer.Deserialize<ModelCard>(stream, JsonOptions)
+                   ?? throw new InvalidDataException($"Model card {path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Model card {path} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    public void Write(string path)
+    {
+        using var stream = File.Create(path);
+        JsonSerializer.Serialize(stream, this, JsonOptions);
+    }
+}
+
+/// <summary>How the graph wants its input, for formats whose preprocessing happens outside the graph (modelzoo).</summary>
+public sealed record ModelInputSpec
+{
+    [JsonPropertyName("layout")] public string? Layout { get; init; }
+
+    /// <summary>"RGB" or "BGR".</summary>
+    [JsonPropertyName("color")] public string? Color { get; init; }
+
+    /// <summary>Pixel value range before mean subtraction, e.g. [0,1] or [0,255].</summary>
+    [JsonPropertyName("range")] public IReadOnlyList<float>? Range { get; init; }
+
+    /// <summary>Per-channel mean subtracted after scaling, in the graph's channel order.</summary>
+    [JsonPropertyName("mean")] public IReadOnlyList<float>? Mean { get; init; }
+
+    /// <summary>Target short side of the resize done before the graph.</summary>
+    [JsonPropertyName("min_size")] public int? MinSize { get; init; }
+
+    /// <summary>Cap on the long side of that resize.</summary>
+    [JsonPropertyName("max_size")] public int? MaxSize { get; init; }
+
+    /// <summary>The padded input's sides must be multiples of this.</summary>
+    [JsonPropertyName("size_divisibility")] public int? SizeDivisibility { get; init; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+}
+
+/// <summary>COCO evaluation of the model, with and without MaskIoU rescoring.</summary>
+public sealed record ModelMetrics
+{
+    [JsonPropertyName("bbox")] public ApSummary? Bbox { get; init; }
+
+    [JsonPropertyName("segm")] public ApSummary? Segm { get; init; }
+
+    /// <summary>Box AP with scores rescored by the predicted mask IoU (cloudseg models with a MaskIoU head).</summary>
+    [JsonPropertyName("bbox_rescored")] public ApSummary? BboxRescored { get; init; }
+
+    /// <summary>Mask AP with scores rescored by the predicted mask IoU.</summary>
+    [JsonPropertyName("segm_rescored")] public ApSummary? SegmRescored { get; init; }
+
+    /// <summary>Which data the metrics were measured on (name or digest).</summary>
+    [JsonPropertyName("dataset")] public string? Dataset { get; init; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+}
+
+/// <summary>The COCO summary numbers (pycocotools' stats[0..5]), as fractions in [0,1].</summary>
+public sealed record ApSummary
+{
+    [JsonPropertyName("AP")] public double Ap { get; init; }
+    [JsonPropertyName("AP50")] public double Ap50 { get; init; }
+    [JsonPropertyName("AP75")] public double Ap75 { get; init; }
+    [JsonPropertyName("APs")] public double ApSmall { get; init; }
+    [JsonPropertyName("APm")] public double ApMedium { get; init; }
+    [JsonPropertyName("APl")] public double ApLarge { get; init; }
+}
+
+public sealed record TrainingInfo
+{
+    [JsonPropertyName("data_digest")] public string? DataDigest { get; init; }
+
+    [JsonPropertyName("code_version")] public string? CodeVersion { get; init; }
+
+    [JsonPropertyName("date")] public DateTimeOffset? Date { get; init; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+}

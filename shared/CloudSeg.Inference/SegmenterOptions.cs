@@ -1,0 +1,60 @@
+namespace CloudSeg.Inference;
+
+/// <summary>How the segmenter loads and runs a model. Bound from the configuration section "Segmenter".</summary>
+public sealed class SegmenterOptions
+{
+    public const string SectionName = "Segmenter";
+
+    /// <summary>Model package path, used by <see cref="SegmenterServiceCollectionExtensions.AddInstanceSegmenter"/>.</summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Overrides the card's format and graph detection.</summary>
+    public ModelFormat? Format { get; set; }
+
+    /// <summary>Overrides the card's class names (index 0 = background).</summary>
+    public IReadOnlyList<string>? ClassNames { get; set; }
+
+    /// <summary>Threads one Run uses for an operator; 0 lets ONNX Runtime pick (one per core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads for running independent operators in parallel; only used when <see cref="ParallelExecution"/>.</summary>
+    public int InterOpThreads { get; set; }
+
+    public bool ParallelExecution { get; set; }
+
+    /// <summary>Let ONNX Runtime's worker threads spin while waiting. Off by default: spinning burns the cores that image
+    /// decoding and encoding run on between operators, which costs more than it saves on small machines.</summary>
+    public bool AllowSpinning { get; set; }
+
+    public bool PreferCuda { get; set; } = true;
+
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Minimum final score; null uses the card's threshold, else 0.5.</summary>
+    public float? ScoreThreshold { get; set; }
+
+    /// <summary>Mask probability threshold; null uses the card's threshold, else 0.5.</summary>
+    public float? MaskThreshold { get; set; }
+
+    /// <summary>Multiply scores by the predicted mask IoU when the model has a MaskIoU head.</summary>
+    public bool UseMaskIouRescoring { get; set; } = true;
+
+    /// <summary>Images with a longer side are downscaled before the graph (the graph resizes to ~1333 anyway), which
+    /// bounds the input tensor's memory. Boxes and masks are mapped back to the full image.</summary>
+    public int MaxInputSide { get; set; } = 4096;
+
+    /// <summary>Longest/shortest side ratio the graph is given; more elongated images are zero-padded along their short
+    /// side, because a graph that resizes by the long side would shrink the short side to nothing.</summary>
+    public int MaxAspectRatio { get; set; } = 16;
+
+    /// <summary>Cut torchvision's full-size mask pasting out of the graph at load time and paste the kept masks ourselves.</summary>
+    public bool CutMaskPasting { get; set; } = true;
+}
+
+/// <summary>Per-call overrides of the segmenter's thresholds.</summary>
+public sealed record SegmentRequestOptions
+{
+    public float? ScoreThreshold { get; init; }
+    public float? MaskThreshold { get; init; }
+    public bool? UseMaskIouRescoring { get; init; }
+}
