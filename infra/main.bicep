@@ -241,6 +241,7 @@ module training 'modules/training-job.bicep' = if (deployApps) {
   }
 }
 
+// Only the functions start training; the dashboard's "Retrain now" leaves a request the functions act on.
 module trainingOperators 'modules/job-operator.bicep' = if (deployApps) {
   name: 'training-job-operators'
   dependsOn: [
@@ -250,7 +251,6 @@ module trainingOperators 'modules/job-operator.bicep' = if (deployApps) {
     jobName: trainingJobName
     identityNames: [
       identityNames.functions
-      identityNames.dashboard
     ]
   }
 }
@@ -272,7 +272,7 @@ module functionsApp 'modules/functions-app.bicep' = if (deployApps) {
     registryServer: registryServer
     identity: identities.outputs.functions
     storageAccountName: storageAccountName
-    trainingJobId: training!.outputs.id
+    trainingJobName: trainingJobName
     retrainCheckSchedule: retrainCheckSchedule
     minReplicas: minReplicas
     maxReplicas: maxReplicas
@@ -283,7 +283,6 @@ module dashboardApp 'modules/dashboard-app.bicep' = if (deployApps) {
   name: 'dashboard-app'
   dependsOn: [
     dashboardAccess
-    trainingOperators
   ]
   params: {
     location: location
@@ -294,7 +293,7 @@ module dashboardApp 'modules/dashboard-app.bicep' = if (deployApps) {
     registryServer: registryServer
     identity: identities.outputs.dashboard
     storageAccountName: storageAccountName
-    trainingJobId: training!.outputs.id
+    trainingSchedule: retrainCheckSchedule
     oidcAuthority: oidcAuthority
     oidcClientId: oidcClientId
     oidcClientSecret: oidcClientSecret

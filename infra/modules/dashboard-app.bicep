@@ -13,8 +13,8 @@ param identity object
 
 param storageAccountName string
 
-@description('Resource ID of the training job behind "Retrain now".')
-param trainingJobId string
+@description('Cron of the functions\' retraining check, shown on the training page.')
+param trainingSchedule string
 
 @description('OpenID Connect authority, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0.')
 param oidcAuthority string
@@ -48,7 +48,7 @@ var settings = [
   { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
-  { name: 'Training__JobResourceId', value: trainingJobId }
+  { name: 'Dashboard__TrainingSchedule', value: trainingSchedule }
   // A real account is never local mode: sign-in is required.
   { name: 'Dashboard__Security__LocalMode', value: 'false' }
   { name: 'Dashboard__Security__WriterRole', value: writerRole }

@@ -29,8 +29,8 @@ param identity object
 
 param storageAccountName string
 
-@description('Resource ID of the training job that RetrainOnSchedule starts when labelled data changed.')
-param trainingJobId string
+@description('Name of the training job (same resource group) that RetrainOnSchedule starts when labelled data changed.')
+param trainingJobName string
 
 @description('Cron (6 fields, UTC) at which RetrainOnSchedule checks datasets/ for changes.')
 param retrainCheckSchedule string
@@ -42,12 +42,15 @@ param minReplicas int
 @maxValue(1000)
 param maxReplicas int
 
-// Functions host storage and the queue trigger's connection (function.json "connection": "AzureWebJobsStorage")
-// use the identity instead of a connection string: accountName + credential + clientId.
+// The Functions host's own storage (leases, timer state) and the queue trigger's connection (SegmentImage's
+// function.json says "connection": "Storage", so the host reads Storage__queueServiceUri below) use the identity
+// instead of a connection string: service endpoint + credential + clientId.
 var hostStorageSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identity.clientId }
+  { name: 'Storage__credential', value: 'managedidentity' }
+  { name: 'Storage__clientId', value: identity.clientId }
 ]
 
 var appSettings = [
@@ -59,8 +62,15 @@ var appSettings = [
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
   { name: 'Segmenter__PreferCuda', value: 'true' }
-  { name: 'Training__JobResourceId', value: trainingJobId }
+  // The image puts the bundled default model here (infra/docker/functions.Dockerfile); it serves while the registry is empty.
+  { name: 'Models__BundledModelDirectory', value: '/home/site/wwwroot/models/default' }
+  // RetrainOnSchedule's timer reads %Training__Schedule%; in Azure it starts the Container Apps Job through ARM.
   { name: 'Training__Schedule', value: retrainCheckSchedule }
+  { name: 'Training__Launcher', value: 'ContainerAppsJob' }
+  { name: 'Training__ContainerAppsJob__SubscriptionId', value: subscription().subscriptionId }
+  { name: 'Training__ContainerAppsJob__ResourceGroup', value: resourceGroup().name }
+  { name: 'Training__ContainerAppsJob__JobName', value: trainingJobName }
+  { name: 'Training__ContainerAppsJob__ApiVersion', value: '2025-07-01' }
 ]
 
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
