@@ -35,6 +35,9 @@ public static class ImageDecoder
     public static RgbImage Decode(Stream stream, ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        // A MemoryStream is decoded in place, without copying its bytes.
+        if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+            return Decode(buffer.AsSpan((int)memory.Position), options);
         return Decode(ReadAll(stream), options);
     }
 
@@ -94,6 +97,10 @@ public static class ImageDecoder
         if (info.PixelCount > options.MaxPixels)
             throw new ImageDecodeException(ImageDecodeError.TooManyPixels,
                 $"The {info.Format} is {info.Width}x{info.Height} = {info.PixelCount} pixels; the limit is {options.MaxPixels}.");
+        // Beyond this the RGB buffer cannot be one .NET array, whatever MaxPixels says.
+        if (info.PixelCount * 3 > Array.MaxLength)
+            throw new ImageDecodeException(ImageDecodeError.TooManyPixels,
+                $"The {info.Format} is {info.Width}x{info.Height} = {info.PixelCount} pixels, more than one RGB buffer can hold.");
         if (info.Width < options.MinSide || info.Height < options.MinSide)
             throw new ImageDecodeException(ImageDecodeError.TooSmall,
                 $"The {info.Format} is {info.Width}x{info.Height}; each side must be at least {options.MinSide} pixels.");
@@ -165,8 +172,6 @@ public static class ImageDecoder
 
     private static byte[] ReadAll(Stream stream)
     {
-        if (stream is MemoryStream memory)
-            return memory.ToArray();
         using var buffer = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
         stream.CopyTo(buffer);
         return buffer.ToArray();

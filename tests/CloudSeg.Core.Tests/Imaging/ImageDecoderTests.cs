@@ -80,6 +80,25 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Sixteen_bit_rgba_png_drops_alpha()
+    {
+        var png = TestImages.Png(2, 2, colourType: 6, bitDepth: 16,
+            TestImages.Rows16(2, 2, 4, (x, y, c) => (ushort)(c == 3 ? (x + y) * 20000 : (x * 100 + y * 50 + c * 10) * 257)));
+        var decoded = ImageDecoder.Decode(png);
+        for (var y = 0; y < 2; y++)
+        for (var x = 0; x < 2; x++)
+            Assert.Equal(Rgb(x * 100 + y * 50, x * 100 + y * 50 + 10, x * 100 + y * 50 + 20), Pixel(decoded, x, y));
+    }
+
+    [Fact]
+    public void Lossy_webp_decodes_close_to_the_original()
+    {
+        var original = TestImages.Quadrants(64, 48, QuadrantColours);
+        var decoded = ImageDecoder.Decode(TestImages.Encode(original, SKEncodedImageFormat.Webp, 90));
+        AssertQuadrants(decoded, QuadrantColours, tolerance: 8);
+    }
+
+    [Fact]
     public void Sixteen_bit_grayscale_png_uses_the_high_byte()
     {
         ushort[] samples = [0x0000, 0x12FF, 0x8000, 0xFFFF];
