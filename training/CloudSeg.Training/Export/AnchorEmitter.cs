@@ -27,7 +27,7 @@ public static class AnchorEmitter
     }
 
     /// <summary>Per ratio r: h = size·√r, w = size/√r, box (−w/2, −h/2, w/2, h/2) rounded half-to-even, in float32 as torch does.</summary>
-    public static float[] BaseAnchors(int size, IReadOnlyList<float> aspectRatios)
+    public static float[] BaseAnchors(float size, IReadOnlyList<float> aspectRatios)
     {
         var anchors = new float[aspectRatios.Count * 4];
         for (var i = 0; i < aspectRatios.Count; i++)

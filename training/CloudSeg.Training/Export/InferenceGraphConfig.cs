@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudSeg.Training.Detection;
 
 namespace CloudSeg.Training.Export;
 
@@ -18,13 +19,16 @@ public sealed record InferenceGraphConfig
     [JsonPropertyName("size_divisible")] public int SizeDivisible { get; init; } = 32;
 
     /// <summary>One anchor size per FPN level (P2–P6), each combined with every aspect ratio (height / width).</summary>
-    [JsonPropertyName("anchor_sizes")] public int[] AnchorSizes { get; init; } = [32, 64, 128, 256, 512];
+    [JsonPropertyName("anchor_sizes")] public float[] AnchorSizes { get; init; } = [32, 64, 128, 256, 512];
     [JsonPropertyName("aspect_ratios")] public float[] AspectRatios { get; init; } = [0.5f, 1.0f, 2.0f];
 
     [JsonPropertyName("rpn_pre_nms_top_n_test")] public int RpnPreNmsTopN { get; init; } = 1000;
     [JsonPropertyName("rpn_post_nms_top_n_test")] public int RpnPostNmsTopN { get; init; } = 1000;
     [JsonPropertyName("rpn_nms_thresh")] public float RpnNmsThreshold { get; init; } = 0.7f;
     [JsonPropertyName("rpn_score_thresh")] public float RpnScoreThreshold { get; init; } = 0.0f;
+
+    /// <summary>Proposals narrower or lower than this (pixels) are dropped.</summary>
+    [JsonPropertyName("rpn_min_size")] public float RpnMinSize { get; init; } = 1e-3f;
 
     /// <summary>
     /// RoIAlign's half-pixel correction. CloudSeg's models use aligned=True (Mask R-CNN's intent); torchvision's
@@ -38,6 +42,26 @@ public sealed record InferenceGraphConfig
 
     /// <summary>FrozenBatchNorm2d's epsilon (torchvision: 1e-5), folded into the preceding convolution.</summary>
     [JsonPropertyName("batch_norm_eps")] public float BatchNormEpsilon { get; init; } = 1e-5f;
+
+    /// <summary>The inference settings of one of our models.</summary>
+    public static InferenceGraphConfig From(MaskRcnnOptions options) => new()
+    {
+        MinSize = options.MinSize,
+        MaxSize = options.MaxSize,
+        ImageMean = options.ImageMean.Select(v => (float)v).ToArray(),
+        ImageStd = options.ImageStd.Select(v => (float)v).ToArray(),
+        AnchorSizes = options.AnchorSizes.Select(v => (float)v).ToArray(),
+        AspectRatios = options.AspectRatios.Select(v => (float)v).ToArray(),
+        RpnPreNmsTopN = options.Rpn.PreNmsTopNTest,
+        RpnPostNmsTopN = options.Rpn.PostNmsTopNTest,
+        RpnNmsThreshold = (float)options.Rpn.NmsThreshold,
+        RpnScoreThreshold = (float)options.Rpn.ScoreThreshold,
+        RpnMinSize = (float)options.Rpn.MinSize,
+        RoIAlignAligned = options.RoIHeads.AlignedRoIAlign,
+        BoxScoreThreshold = (float)options.RoIHeads.ScoreThreshold,
+        BoxNmsThreshold = (float)options.RoIHeads.NmsThreshold,
+        DetectionsPerImage = options.RoIHeads.DetectionsPerImage,
+    };
 
     public static InferenceGraphConfig FromJson(string json) =>
         JsonSerializer.Deserialize<InferenceGraphConfig>(json) ?? throw new JsonException("empty inference graph config");

@@ -9,19 +9,18 @@ public static class MaskHeadEmitter
 {
     private const int PooledSize = 14;
 
-    /// <summary>The mask branch's pooled features and its per-class logits, for the MaskIoU head.</summary>
-    public sealed record MaskBranch(string PooledFeatures, string Probabilities);
+    /// <summary>The mask head's output features [D, C, 14, 14] (the MaskIoU head's input) and the mask probabilities [D, 1, 28, 28] of the detected class.</summary>
+    public sealed record MaskBranch(string HeadFeatures, string Probabilities);
 
-    /// <returns>Pooled RoI features [D, C, 14, 14] and mask probabilities [D, 1, 28, 28] of the detected class.</returns>
-    public static MaskBranch Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config, IReadOnlyList<string> features, long channels, Detections detections)
+    public static MaskBranch Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config, IReadOnlyList<string> features, long channels, GraphDetections detections)
     {
-        var pooled = RoIAlignEmitter.Emit(g, features, channels, detections.Boxes, PooledSize, config.RoIAlignAligned);
-        var x = pooled;
+        var x = RoIAlignEmitter.Emit(g, features, channels, detections.Boxes, PooledSize, config.RoIAlignAligned);
         for (var layer = 0; w.Has($"{LayerPrefix(w, layer)}.weight"); layer++)
         {
             var prefix = LayerPrefix(w, layer);
             x = g.Relu(g.Conv(x, w.Initializer($"{prefix}.weight"), w.Initializer($"{prefix}.bias"), 1, padding: w[$"{prefix}.weight"].shape[^1] / 2));
         }
+        var headFeatures = x;
         x = g.Relu(g.ConvTranspose(x, w.Initializer("roi_heads.mask_predictor.conv5_mask.weight"), w.Initializer("roi_heads.mask_predictor.conv5_mask.bias"), 2));
         var logits = g.Conv(x, w.Initializer("roi_heads.mask_predictor.mask_fcn_logits.weight"), w.Initializer("roi_heads.mask_predictor.mask_fcn_logits.bias"), 1, 0);
 
@@ -29,7 +28,7 @@ public static class MaskHeadEmitter
         var rows = g.Range(g.Scalar(0L), g.Squeeze(g.Dim(detections.Labels, 0), 0), g.Scalar(1L));
         var pairs = g.Concat(1, g.Unsqueeze(rows, 1), g.Unsqueeze(detections.Labels, 1));
         var probabilities = g.Unsqueeze(g.GatherND(g.Sigmoid(logits), pairs), 1);
-        return new MaskBranch(pooled, probabilities);
+        return new MaskBranch(headFeatures, probabilities);
     }
 
     /// <summary>torchvision ≥ 0.13 names the head's convs "mask_head.{i}.0", older ones "mask_head.mask_fcn{i+1}".</summary>

@@ -1,4 +1,5 @@
 using CloudSeg.Onnx;
+using CloudSeg.Training.Detection;
 using static TorchSharp.torch;
 using DataType = CloudSeg.Onnx.TensorProto.Types.DataType;
 
@@ -15,6 +16,10 @@ public static class MaskRcnnOnnxExporter
 {
     public const string ImageInput = "image";
     public const string BoxesOutput = "boxes", LabelsOutput = "labels", ScoresOutput = "scores", MasksOutput = "masks", MaskIouOutput = "mask_iou";
+
+    /// <summary>Exports one of our models with the inference settings of its options.</summary>
+    public static ModelProto Export(MaskRcnn model, string producerVersion, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Export(model.state_dict(), InferenceGraphConfig.From(model.Options), producerVersion, metadata);
 
     /// <param name="stateDict">The model's weights with torchvision's names (our modules use them).</param>
     public static ModelProto Export(IReadOnlyDictionary<string, Tensor> stateDict, InferenceGraphConfig config,

@@ -4,7 +4,7 @@ namespace CloudSeg.Training.Export;
 
 /// <summary>Final detections in resized-image pixels, decreasing score order.</summary>
 /// <param name="Boxes">float [D, 4]</param><param name="Scores">float [D]</param><param name="Labels">int64 [D], 1.. (0 is background)</param>
-public sealed record Detections(string Boxes, string Scores, string Labels);
+public sealed record GraphDetections(string Boxes, string Scores, string Labels);
 
 /// <summary>
 /// The box branch of torchvision's RoIHeads at inference: 7×7 RoIAlign, TwoMLPHead, FastRCNNPredictor and
@@ -17,7 +17,7 @@ public static class RoIHeadsEmitter
     private const float MinDetectionSize = 1e-2f;
     private static readonly float[] BoxCoderWeights = [10, 10, 5, 5];
 
-    public static Detections Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
+    public static GraphDetections Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
         IReadOnlyList<string> features, long channels, string proposals, TransformedImage image)
     {
         var pooled = RoIAlignEmitter.Emit(g, features, channels, proposals, PooledSize, config.RoIAlignAligned);
@@ -44,6 +44,6 @@ public static class RoIHeadsEmitter
         (boxes, scores, labels) = (g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
 
         keep = SelectionEmitter.Take(g, SelectionEmitter.BatchedNms(g, boxes, scores, labels, classCount, config.BoxNmsThreshold), config.DetectionsPerImage);
-        return new Detections(g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
+        return new GraphDetections(g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
     }
 }

@@ -6,8 +6,6 @@ namespace CloudSeg.Training.Export;
 /// </summary>
 public static class RpnEmitter
 {
-    private const float MinProposalSize = 1e-3f;
-
     /// <returns>float [P, 4] proposals in resized-image pixels, in decreasing objectness order.</returns>
     public static string Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
         IReadOnlyList<string> features, TransformedImage image)
@@ -37,7 +35,7 @@ public static class RpnEmitter
         var boxes = BoxDecodingEmitter.ClipToImage(g, g.Concat(0, [.. topBoxes]), image.ResizedSize);
         var levels = g.Concat(0, [.. topLevels]);
 
-        var keep = SelectionEmitter.Where(g, g.And(BoxDecodingEmitter.IsLargeEnough(g, boxes, MinProposalSize),
+        var keep = SelectionEmitter.Where(g, g.And(BoxDecodingEmitter.IsLargeEnough(g, boxes, config.RpnMinSize),
             g.GreaterOrEqual(probabilities, g.Scalar(config.RpnScoreThreshold))));
         boxes = g.Gather(boxes, keep);
         probabilities = g.Gather(probabilities, keep);
