@@ -20,4 +20,7 @@ public enum ImageDecodeError
 
     /// <summary>A side is shorter than <see cref="ImageDecodeOptions.MinSide"/>.</summary>
     TooSmall,
+
+    /// <summary>The encoded file is larger than <see cref="ImageDecodeOptions.MaxEncodedBytes"/>.</summary>
+    TooLarge,
 }

@@ -9,6 +9,9 @@ public sealed class ImageDecodeOptions
     /// </summary>
     public long MaxPixels { get; set; } = 40_000_000;
 
+    /// <summary>Largest accepted encoded file; streams are not read past it.</summary>
+    public long MaxEncodedBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Smallest accepted side length in pixels (after orientation).</summary>
     public int MinSide { get; set; } = 1;
 }

@@ -20,6 +20,7 @@ public static class ImageDecoder
     public static unsafe RgbImage Decode(ReadOnlySpan<byte> encoded, ImageDecodeOptions? options = null)
     {
         options ??= DefaultOptions;
+        CheckEncodedSize(encoded.Length, options);
         var format = Identify(encoded);
         fixed (byte* bytes = encoded)
         {
@@ -35,18 +36,28 @@ public static class ImageDecoder
     public static RgbImage Decode(Stream stream, ImageDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        options ??= DefaultOptions;
         // A MemoryStream is decoded in place, without copying its bytes.
         if (stream is MemoryStream memory && memory.TryGetBuffer(out var buffer))
             return Decode(buffer.AsSpan((int)memory.Position), options);
-        return Decode(ReadAll(stream), options);
+        using var copy = NewBuffer(stream, options);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+            Append(copy, chunk.AsSpan(0, read), options);
+        return Decode(copy.GetBuffer().AsSpan(0, (int)copy.Length), options);
     }
 
     public static async Task<RgbImage> DecodeAsync(Stream stream, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+        options ??= DefaultOptions;
+        using var copy = NewBuffer(stream, options);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            Append(copy, chunk.AsSpan(0, read), options);
+        return Decode(copy.GetBuffer().AsSpan(0, (int)copy.Length), options);
     }
 
     public static RgbImage DecodeFile(string path, ImageDecodeOptions? options = null) => Decode(File.ReadAllBytes(path), options);
@@ -61,6 +72,28 @@ public static class ImageDecoder
             using var codec = Open(data, format);
             return Describe(codec, format);
         }
+    }
+
+    private static void CheckEncodedSize(long length, ImageDecodeOptions options)
+    {
+        if (length > options.MaxEncodedBytes || length > Array.MaxLength)
+            throw new ImageDecodeException(ImageDecodeError.TooLarge,
+                $"The file is larger than the limit of {Math.Min(options.MaxEncodedBytes, Array.MaxLength)} bytes.");
+    }
+
+    /// <summary>A buffer sized for a seekable stream's remaining bytes, refusing early when they exceed the limit.</summary>
+    private static MemoryStream NewBuffer(Stream stream, ImageDecodeOptions options)
+    {
+        if (!stream.CanSeek) return new MemoryStream();
+        var remaining = Math.Max(0, stream.Length - stream.Position);
+        CheckEncodedSize(remaining, options);
+        return new MemoryStream((int)remaining);
+    }
+
+    private static void Append(MemoryStream buffer, ReadOnlySpan<byte> chunk, ImageDecodeOptions options)
+    {
+        CheckEncodedSize(buffer.Length + chunk.Length, options);
+        buffer.Write(chunk);
     }
 
     private static ImageFormat Identify(ReadOnlySpan<byte> encoded)
@@ -169,11 +202,4 @@ public static class ImageDecoder
         new(ImageDecodeError.Corrupt, rowsDecoded >= 0
             ? $"The {format} data is truncated or damaged: only {rowsDecoded} of {height} rows could be decoded."
             : $"The {format} data is truncated: the file ends before the last row.");
-
-    private static byte[] ReadAll(Stream stream)
-    {
-        using var buffer = stream.CanSeek ? new MemoryStream(checked((int)Math.Max(0, stream.Length - stream.Position))) : new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
 }

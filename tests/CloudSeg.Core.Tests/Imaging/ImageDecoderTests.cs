@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Text;
 using CloudSeg.Core.Imaging;
 using SkiaSharp;
@@ -296,12 +297,39 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public async Task Files_over_the_encoded_size_limit_are_refused_without_reading_them_whole()
+    {
+        var png = TestImages.Encode(TestImages.Pattern(64, 64), SKEncodedImageFormat.Png);
+        var limit = new ImageDecodeOptions { MaxEncodedBytes = png.Length - 1 };
+        Assert.Equal(ImageDecodeError.TooLarge, Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(png, limit)).Reason);
+        using var seekable = new BufferedStream(new MemoryStream(png), 16);
+        Assert.Equal(ImageDecodeError.TooLarge, (await Assert.ThrowsAsync<ImageDecodeException>(() => ImageDecoder.DecodeAsync(seekable, limit))).Reason);
+        await using var unseekable = Unseekable(png); // length unknown: refused while reading
+        Assert.Equal(ImageDecodeError.TooLarge, (await Assert.ThrowsAsync<ImageDecodeException>(() => ImageDecoder.DecodeAsync(unseekable, limit))).Reason);
+        await using var unseekableSync = Unseekable(png);
+        Assert.Equal(ImageDecodeError.TooLarge, Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(unseekableSync, limit)).Reason);
+        await using var readable = Unseekable(png);
+        Assert.Equal(64, (await ImageDecoder.DecodeAsync(readable)).Width);
+        Assert.Equal(64, ImageDecoder.Decode(png, new ImageDecodeOptions { MaxEncodedBytes = png.Length }).Width);
+    }
+
+    [Fact]
     public void Probe_reports_format_and_size_without_decoding()
     {
         var webp = TestImages.EncodeWebpLossless(TestImages.Pattern(30, 20));
         Assert.Equal(new ImageInfo(ImageFormat.Webp, 30, 20, 1), ImageDecoder.Probe(webp));
         var bmp = TestImages.Bmp(TestImages.Pattern(7, 3));
         Assert.Equal(new ImageInfo(ImageFormat.Bmp, 7, 3, 1), ImageDecoder.Probe(bmp));
+    }
+
+    /// <summary>A stream that cannot seek or report its length, like a network body (a gzip decompressor here).</summary>
+    private static Stream Unseekable(byte[] content)
+    {
+        var packed = new MemoryStream();
+        using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(content);
+        packed.Position = 0;
+        return new GZipStream(packed, CompressionMode.Decompress);
     }
 
     private static (int R, int G, int B) Rgb(int r, int g, int b) => (r, g, b);
