@@ -147,7 +147,7 @@ public static class ImageDecoder
         var swap = OrientedRowWriter.SwapsAxes(origin);
         var rgb = GC.AllocateUninitializedArray<byte>(checked(width * height * 3));
         var writer = new OrientedRowWriter(origin, width, height, rgb);
-        var rowBytes = width * 4;
+        var rowBytes = checked(width * 4);
 
         // No colour space: the codec hands over the stored values without colour management.
         var rgbaInfo = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);

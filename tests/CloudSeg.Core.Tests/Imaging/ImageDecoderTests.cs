@@ -278,6 +278,15 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Truncated_webp_is_corrupt()
+    {
+        // WebP decodes as a whole (no scanline decoding), so this covers the other read path.
+        var webp = TestImages.Encode(TestImages.Pattern(96, 64), SKEncodedImageFormat.Webp, 90);
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(webp.AsSpan(0, webp.Length / 2)));
+        Assert.Equal(ImageDecodeError.Corrupt, error.Reason);
+    }
+
+    [Fact]
     public void Jpeg_magic_followed_by_garbage_is_corrupt()
     {
         byte[] bytes = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x13, 0x37, 0x42, 0x42, 0x00, 0x00, 0x01, 0x02];
