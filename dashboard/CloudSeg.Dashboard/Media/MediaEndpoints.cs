@@ -37,7 +37,9 @@ public static class MediaEndpoints
         {
             var response = await blob.DownloadStreamingAsync(cancellationToken: ct);
             var details = response.Value.Details;
-            return Results.Stream(response.Value.Content, details.ContentType ?? "application/octet-stream",
+            // Blobs uploaded by other tools often say octet-stream; the name tells the browser what the picture is.
+            var contentType = details.ContentType is null or "application/octet-stream" ? ContentTypes.FromFileName(blob.Name) : details.ContentType;
+            return Results.Stream(response.Value.Content, contentType,
                 fileDownloadName: downloadName, lastModified: details.LastModified,
                 entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue(details.ETag.ToString("H")));
         }

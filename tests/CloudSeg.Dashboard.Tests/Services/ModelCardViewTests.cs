@@ -1,0 +1,42 @@
+using CloudSeg.Dashboard.Services;
+
+namespace CloudSeg.Dashboard.Tests.Services;
+
+public sealed class ModelCardViewTests
+{
+    [Fact]
+    public void Nested_metrics_become_one_ap_row_per_path()
+    {
+        const string card = """
+            {
+              "name": "shapes", "format": "cloudseg", "version": "v3",
+              "classes": ["__background__", "circle", "square"],
+              "score_threshold": 0.3,
+              "metrics": {
+                "bbox": { "AP": 0.61, "AP50": 0.9, "AP75": 0.7, "APs": 0.2, "APm": 0.6, "APl": 0.8 },
+                "segm": { "AP": 0.55, "AP50": 0.88 },
+                "maskiou_rescored": { "segm": { "AP": 0.58 }, "bbox": { "AP": 0.61 } }
+              },
+              "training": { "date": "2026-11-24", "epochs": 12 }
+            }
+            """;
+
+        var view = ModelCardView.Parse(card);
+
+        Assert.Equal(["circle", "square"], view.Classes);
+        Assert.Equal(0.3, view.ScoreThreshold);
+        var rows = view.Metrics.ToDictionary(r => r.Name);
+        Assert.Equal(0.61, rows["bbox"]["AP"]);
+        Assert.Equal(0.8, rows["bbox"]["APl"]);
+        Assert.Null(rows["segm"]["APl"]);
+        Assert.Equal(0.58, rows["maskiou_rescored / segm"]["AP"]);
+        Assert.Equal("12", view.Training["epochs"]);
+    }
+
+    [Fact]
+    public void Missing_or_empty_card_gives_an_empty_view()
+    {
+        Assert.Empty(ModelCardView.Parse(null).Metrics);
+        Assert.Empty(ModelCardView.Parse("""{"metrics": {}}""").Metrics);
+    }
+}
