@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using CloudSeg.Training.Detection;
+using Microsoft.Extensions.Logging;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CloudSeg.Training.Engine;
+
+/// <summary>
+/// Trains a Mask R-CNN with SGD (momentum, weight decay), warm-up and a step or cosine schedule, clipping the global
+/// gradient norm. Every <see cref="TrainerOptions.CheckpointEvery"/> steps it writes a checkpoint that resumes exactly
+/// (weights, momentum, step, random generator); every step goes to metrics.jsonl and to the progress callback.
+/// Output directory: metrics.jsonl, checkpoints/step-NNNNNN/, and model/ (the final checkpoint).
+/// </summary>
+public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
+{
+    public const string CheckpointsFolder = "checkpoints";
+    public const string FinalModelFolder = "model";
+
+    /// <summary>Steps the run will take over a loader with <paramref name="batchesPerEpoch"/> batches.</summary>
+    public int TotalSteps(int batchesPerEpoch) => options.Steps > 0 ? options.Steps : options.Epochs * batchesPerEpoch;
+
+    /// <param name="model">Freshly built (seeded) model; when resuming, its weights are replaced by the checkpoint's.</param>
+    /// <param name="resumeFrom">A checkpoint directory to continue from, or null to start at step 0.</param>
+    /// <returns>The final model's checkpoint directory.</returns>
+    public async Task<string> TrainAsync(MaskRcnn model, ITrainingBatches data, IReadOnlyList<string> classes,
+        string outputDirectory, string? resumeFrom, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        options.Validate();
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        Directory.CreateDirectory(outputDirectory);
+        int totalSteps = TotalSteps(data.BatchesPerEpoch);
+
+        model.train();
+        var trainable = model.parameters().Where(p => p.requires_grad).ToArray();
+        using var optimizer = optim.SGD(trainable, options.LearningRate, momentum: options.Momentum,
+            weight_decay: options.WeightDecay);
+
+        int startStep = 0;
+        double previousSeconds = 0;
+        if (resumeFrom is not null)
+        {
+            var info = Checkpoint.ReadInfo(resumeFrom);
+            if (!SameArchitecture(info.Model, model.Options))
+                throw new InvalidOperationException($"Checkpoint {resumeFrom} has a different architecture than the model to train.");
+            model.load(Path.Combine(resumeFrom, Checkpoint.ModelFileName));
+            Checkpoint.LoadOptimizer(resumeFrom, optimizer);
+            Checkpoint.RestoreRngState(info.TorchRngState);
+            (startStep, previousSeconds) = (info.Step, info.ElapsedSeconds);
+            logger.LogInformation("Resuming from {Checkpoint} at step {Step} of {TotalSteps}", resumeFrom, startStep, totalSteps);
+        }
+        else
+        {
+            manual_seed(options.Seed);
+        }
+
+        await using var metrics = MetricsLog.Open(outputDirectory, startStep);
+        var clock = Stopwatch.StartNew();
+        TimeSpan Elapsed() => TimeSpan.FromSeconds(previousSeconds) + clock.Elapsed;
+        CheckpointInfo InfoAt(int step) => new(step, totalSteps, model.Options, options, classes,
+            Checkpoint.CaptureRngState(), Elapsed().TotalSeconds);
+
+        logger.LogInformation("Training {Steps} steps ({BatchSize} images each) into {Output}", totalSteps, data.BatchSize, outputDirectory);
+        Task<IReadOnlyList<PreparedSample>>? next = startStep < totalSteps ? data.ReadBatchAsync(startStep, cancellationToken) : null;
+        for (int step = startStep; step < totalSteps; step++)
+        {
+            var batch = await next!;
+            // Decode the next batch while this one trains.
+            next = step + 1 < totalSteps ? Task.Run(() => data.ReadBatchAsync(step + 1, cancellationToken), cancellationToken) : null;
+
+            double learningRate = LearningRateSchedule.At(step, totalSteps, options);
+            var losses = TrainStep(model, optimizer, trainable, batch, learningRate);
+            var report = new TrainingProgress(step + 1, totalSteps, learningRate, losses, Elapsed());
+            await metrics.WriteAsync(report, cancellationToken);
+            progress?.Report(report);
+
+            if ((step + 1) % options.CheckpointEvery == 0 && step + 1 < totalSteps)
+            {
+                string directory = Path.Combine(outputDirectory, CheckpointsFolder, $"step-{step + 1:D6}");
+                Checkpoint.Save(directory, model, optimizer, InfoAt(step + 1));
+                PruneCheckpoints(outputDirectory);
+                logger.LogInformation("Checkpoint {Checkpoint} saved", directory);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        string final = Path.Combine(outputDirectory, FinalModelFolder);
+        Checkpoint.Save(final, model, optimizer, InfoAt(totalSteps));
+        logger.LogInformation("Trained {Steps} steps in {Seconds:F0} s; model saved to {Model}", totalSteps, Elapsed().TotalSeconds, final);
+        model.eval();
+        return final;
+    }
+
+    Dictionary<string, double> TrainStep(MaskRcnn model, OptimizerHelper optimizer, Parameter[] trainable,
+        IReadOnlyList<PreparedSample> batch, double learningRate)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+        var (images, targets) = DetectionDataLoader.ToTensors(batch);
+        var losses = model.ComputeLosses(images, targets);
+        var total = stack(losses.Values.ToArray()).sum();
+        var values = losses.ToDictionary(l => l.Key, l => (double)l.Value.item<float>());
+        if (!double.IsFinite(total.item<float>()))
+            throw new InvalidOperationException(
+                $"The loss diverged ({string.Join(", ", values.Select(v => $"{v.Key}={v.Value}"))}); lower the learning rate or lengthen the warm-up.");
+
+        optimizer.zero_grad();
+        total.backward();
+        if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(trainable, options.GradientClipNorm);
+        optimizer.step();
+        return values;
+    }
+
+    // Records compare arrays by reference, so compare the serialised form.
+    static bool SameArchitecture(MaskRcnnOptions a, MaskRcnnOptions b) =>
+        System.Text.Json.JsonSerializer.Serialize(a, Checkpoint.Json) == System.Text.Json.JsonSerializer.Serialize(b, Checkpoint.Json);
+
+    void PruneCheckpoints(string outputDirectory)
+    {
+        var stale = Directory.GetDirectories(Path.Combine(outputDirectory, CheckpointsFolder), "step-*")
+            .Where(d => !d.EndsWith(".partial")).Order().SkipLast(options.KeepCheckpoints);
+        foreach (var directory in stale) Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>The newest step checkpoint in an output directory, or null when there is none.</summary>
+    public static string? LatestCheckpoint(string outputDirectory)
+    {
+        string folder = Path.Combine(outputDirectory, CheckpointsFolder);
+        return Directory.Exists(folder)
+            ? Directory.GetDirectories(folder, "step-*").Where(d => !d.EndsWith(".partial")).Order().LastOrDefault()
+            : null;
+    }
+}
