@@ -7,6 +7,8 @@ namespace CloudSeg.Training.Import;
 /// Loads a state dict into a TorchSharp module by name, the way PyTorch's <c>load_state_dict(strict=False)</c> does,
 /// but never fails half-way: entries with a different shape are skipped and reported instead of raising.
 /// Our modules use torchvision's layout and parameter names, so a torchvision Mask R-CNN state dict loads directly.
+/// BatchNorm's <c>num_batches_tracked</c> step counters are not weights (FrozenBatchNorm2d has none), so they are
+/// copied when both sides have them and otherwise never reported.
 /// </summary>
 public static class StateDictImporter
 {
@@ -35,7 +37,9 @@ public static class StateDictImporter
             foreach (var (name, destination) in target)
             {
                 if (!source.TryGetValue(name, out var stored))
-                    missing.Add(name);
+                {
+                    if (!IsStepCounter(name)) missing.Add(name);
+                }
                 else if (!stored.shape.SequenceEqual(destination.shape))
                     mismatched.Add(new ShapeMismatch(name, destination.shape, stored.shape));
                 else
@@ -45,7 +49,9 @@ public static class StateDictImporter
                 }
             }
         }
-        var unexpected = source.Keys.Where(name => !target.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
+        var unexpected = source.Keys.Where(name => !target.ContainsKey(name) && !IsStepCounter(name)).Order(StringComparer.Ordinal).ToList();
         return new StateDictImportReport(loaded, missing, unexpected, mismatched);
     }
+
+    private static bool IsStepCounter(string name) => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
 }

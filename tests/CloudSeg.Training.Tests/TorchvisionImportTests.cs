@@ -1,0 +1,90 @@
+using CloudSeg.Training.Backbone;
+using CloudSeg.Training.Detection;
+using CloudSeg.Training.Import;
+using static TorchSharp.torch;
+using static CloudSeg.Training.Tests.ExportTestSupport;
+
+namespace CloudSeg.Training.Tests;
+
+/// <summary>
+/// Transfer learning's first step: a torchvision Mask R-CNN state dict saved as safetensors by PyTorch
+/// (tests/fixtures/export/make_tiny_maskrcnn_fixture.py) loads into our MaskRcnn by name, and our model then
+/// detects exactly what torchvision detected.
+/// </summary>
+public sealed class TorchvisionImportTests
+{
+    /// <summary>The fixture's architecture: torchvision's layout at 1/8 width, legacy (unaligned) RoIAlign, 3 classes.</summary>
+    private static MaskRcnnOptions FixtureOptions(ResNetDepth depth, int numClasses = 3, bool maskIouHead = false) => new()
+    {
+        NumClasses = numClasses,
+        Backbone = depth,
+        BackboneWidth = 8,
+        Norm = NormLayer.FrozenBatchNorm,
+        FpnChannels = 16,
+        MinSize = 96,
+        MaxSize = 128,
+        RoIHeads = new RoIHeadsOptions
+        {
+            RepresentationSize = 32, MaskLayerChannels = 16, MaskDimReduced = 16, AlignedRoIAlign = false,
+            MaskIouHead = maskIouHead, MaskIouConvChannels = 16, MaskIouFcChannels = 32,
+        },
+    };
+
+    [Theory]
+    [InlineData("tiny-maskrcnn-basic", ResNetDepth.ResNet18)]
+    [InlineData("tiny-maskrcnn-bottleneck", ResNetDepth.ResNet50)]
+    public void Torchvision_weights_load_by_name_and_detect_what_torchvision_detected(string stem, ResNetDepth depth)
+    {
+        using var model = new MaskRcnn(FixtureOptions(depth));
+
+        var report = StateDictImporter.LoadSafeTensors(model, Fixture($"{stem}.safetensors"));
+
+        Assert.True(report.IsExact, report.ToString());
+        model.eval();
+        var reference = SafeTensorsFile.Open(Fixture($"{stem}.reference.safetensors")).ReadAll();
+        for (var i = 0; reference.ContainsKey($"image.{i}"); i++)
+        {
+            var detections = model.Detect([reference[$"image.{i}"]])[0];
+            Assert.True(MaxAbsDifference(reference[$"boxes.{i}"], detections.Boxes) < 1e-3f, $"image {i}: boxes differ");
+            Assert.Equal(Values<long>(reference[$"labels.{i}"]), Values<long>(detections.Labels));
+            Assert.True(MaxAbsDifference(reference[$"scores.{i}"], detections.Scores) < 1e-4f, $"image {i}: scores differ");
+            Assert.True(MaxAbsDifference(reference[$"masks.{i}"], detections.Masks) < 1e-3f, $"image {i}: masks differ");
+        }
+    }
+
+    [Fact]
+    public void Fine_tuning_on_other_classes_keeps_the_trunk_and_reports_the_class_specific_layers()
+    {
+        using var model = new MaskRcnn(FixtureOptions(ResNetDepth.ResNet18, numClasses: 5, maskIouHead: true));
+        var before = model.state_dict()["roi_heads.box_predictor.cls_score.weight"].clone();
+
+        var report = StateDictImporter.LoadSafeTensors(model, Fixture("tiny-maskrcnn-basic.safetensors"));
+
+        Assert.Equal(new[]
+        {
+            "roi_heads.box_predictor.bbox_pred.bias", "roi_heads.box_predictor.bbox_pred.weight",
+            "roi_heads.box_predictor.cls_score.bias", "roi_heads.box_predictor.cls_score.weight",
+            "roi_heads.mask_predictor.mask_fcn_logits.bias", "roi_heads.mask_predictor.mask_fcn_logits.weight",
+        }, report.Mismatched.Select(m => m.Name).Order());
+        Assert.All(report.Missing, name => Assert.StartsWith("roi_heads.maskiou_head.", name));
+        Assert.NotEmpty(report.Missing);
+        Assert.Empty(report.Unexpected);
+        Assert.Contains("backbone.body.layer4.1.conv2.weight", report.Loaded);
+        // Mismatched layers keep their own initialisation.
+        Assert.True(before.equal(model.state_dict()["roi_heads.box_predictor.cls_score.weight"]).all().item<bool>());
+        var stored = SafeTensorsFile.Open(Fixture("tiny-maskrcnn-basic.safetensors")).ReadAll();
+        Assert.True(stored["backbone.fpn.layer_blocks.2.0.weight"].equal(model.state_dict()["backbone.fpn.layer_blocks.2.0.weight"]).all().item<bool>());
+    }
+
+    [Fact]
+    public void Batch_norm_step_counters_are_neither_missing_nor_unexpected()
+    {
+        using var model = new MaskRcnn(FixtureOptions(ResNetDepth.ResNet18) with { Norm = NormLayer.BatchNorm });
+
+        var report = StateDictImporter.LoadSafeTensors(model, Fixture("tiny-maskrcnn-basic.safetensors"));
+
+        Assert.True(report.IsExact, report.ToString());
+    }
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "export", name);
+}
