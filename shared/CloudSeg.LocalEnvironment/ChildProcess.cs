@@ -5,17 +5,33 @@ namespace CloudSeg.LocalEnvironment;
 /// <summary>Starts processes whose output goes to a log file (or is discarded) and stops them with their children.</summary>
 public static class ChildProcess
 {
+    /// <summary>
+    /// With a <paramref name="logFile"/> the shell redirects the child's output straight into the file, so the child
+    /// keeps running (and logging) after this process exits — what a detached `cloudseg up` needs. Without one, the
+    /// output is read and dropped here: a child blocks forever once an undrained pipe fills.
+    /// </summary>
     public static Process Start(ProcessStartInfo psi, string? logFile)
     {
         psi.UseShellExecute = false;
+        if (logFile is not null)
+        {
+            var program = psi.FileName;
+            var args = psi.ArgumentList.ToList();
+            psi.ArgumentList.Clear();
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$CLOUDSEG_LOG_FILE\" 2>&1 </dev/null");
+            psi.ArgumentList.Add(program);
+            foreach (var arg in args) psi.ArgumentList.Add(arg);
+            psi.FileName = "/bin/sh";
+            psi.Environment["CLOUDSEG_LOG_FILE"] = logFile;
+            return Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {program}.");
+        }
+
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {psi.FileName}.");
-        // Always drain both pipes: a child blocks forever once a pipe buffer fills. The log writer lives as long as
-        // the child may still print, so it is left to the finalizer rather than closed on exit.
-        var log = logFile is null ? null : TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -1,0 +1,24 @@
+namespace CloudSeg.LocalEnvironment;
+
+/// <summary>Where and how `cloudseg up` runs the product on this machine.</summary>
+public sealed record LocalSystemOptions(string RepoRoot)
+{
+    /// <summary>Everything the local system keeps between runs: storage data, builds, logs, process ids.</summary>
+    public string StateFolder => Path.Combine(RepoRoot, ".cloudseg");
+
+    public string AzuriteDataFolder => Path.Combine(StateFolder, "azurite");
+    public string LogFolder => Path.Combine(StateFolder, "logs");
+    public string RunFolder => Path.Combine(StateFolder, "run");
+    public string BuildFolder => Path.Combine(StateFolder, "build");
+    public string SamplesFolder => Path.Combine(RepoRoot, "samples");
+
+    public AzuritePorts AzuritePorts { get; init; } = AzuritePorts.Default;
+    public int FunctionsPort { get; init; } = 7071;
+    public int DashboardPort { get; init; } = 5080;
+
+    /// <summary>How long the sample images may take to be segmented before `up` reports them as late.</summary>
+    public TimeSpan SampleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public string DashboardUrl => $"http://127.0.0.1:{DashboardPort}";
+    public string FunctionsUrl => $"http://127.0.0.1:{FunctionsPort}";
+}
