@@ -8,10 +8,10 @@ builder.AddServiceDefaults();
 builder.Services.AddCloudSegFunctions(builder.Configuration);
 builder.Services.AddOptions<LocalRunnerOptions>().Bind(builder.Configuration.GetSection(LocalRunnerOptions.SectionName));
 
-var runner = builder.Configuration.GetSection(LocalRunnerOptions.SectionName).Get<LocalRunnerOptions>() ?? new LocalRunnerOptions();
-if (runner.ProcessQueue) builder.Services.AddHostedService<QueuePump>();
-if (runner.ScanUploads) builder.Services.AddHostedService<UploadsScanService>();
-if (runner.RunTrainingSchedule) builder.Services.AddHostedService<TrainingScheduleService>();
+// Each trigger checks LocalRunner:<Trigger> itself when it starts (configuration is final only after Build).
+builder.Services.AddHostedService<QueuePump>();
+builder.Services.AddHostedService<UploadsScanService>();
+builder.Services.AddHostedService<TrainingScheduleService>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -17,6 +17,7 @@ internal sealed partial class QueuePump(
     SegmentImage segmentImage,
     ModelProvider models,
     IOptions<FunctionsOptions> options,
+    IOptions<LocalRunnerOptions> runnerOptions,
     ILogger<QueuePump> logger) : BackgroundService
 {
     private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(50);
@@ -24,6 +25,7 @@ internal sealed partial class QueuePump(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!runnerOptions.Value.ProcessQueue) return;
         await models.WhenLoaded.WaitAsync(stoppingToken).ConfigureAwait(false);
         var slots = new SemaphoreSlim(options.Value.MaxConcurrentImages);
         var idle = MinPollInterval;

@@ -10,11 +10,13 @@ namespace CloudSeg.Functions.LocalRunner;
 internal sealed class TrainingScheduleService(
     RetrainOnSchedule retrain,
     IOptions<TrainingOptions> options,
+    IOptions<LocalRunnerOptions> runnerOptions,
     TimeProvider time,
     ILogger<TrainingScheduleService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!runnerOptions.Value.RunTrainingSchedule) return;
         var schedule = CronSchedule.Parse(options.Value.Schedule);
         var nextTick = Next(schedule);
         logger.LogInformation("Retraining schedule '{Schedule}': next at {Next:u}", options.Value.Schedule, nextTick);

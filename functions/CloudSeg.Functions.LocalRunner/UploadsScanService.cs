@@ -4,13 +4,16 @@ using Microsoft.Extensions.Options;
 namespace CloudSeg.Functions.LocalRunner;
 
 /// <summary>Runs the uploads scanner at start (catching what arrived while the host was down) and then periodically.</summary>
-internal sealed class UploadsScanService(UploadsScanner scanner, IOptions<FunctionsOptions> options, ILogger<UploadsScanService> logger)
-    : BackgroundService
+internal sealed class UploadsScanService(
+    UploadsScanner scanner,
+    IOptions<FunctionsOptions> options,
+    IOptions<LocalRunnerOptions> runnerOptions,
+    ILogger<UploadsScanService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.ScanInterval;
-        if (interval <= TimeSpan.Zero) return;
+        if (!runnerOptions.Value.ScanUploads || interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(interval);
         do
         {
