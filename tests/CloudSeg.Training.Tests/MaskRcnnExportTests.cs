@@ -12,7 +12,7 @@ namespace CloudSeg.Training.Tests;
 /// </summary>
 public sealed class MaskRcnnExportTests
 {
-    private static MaskRcnnOptions TinyOptions() => MaskRcnnOptions.Small(numClasses: 4, imageSize: 96) with
+    internal static MaskRcnnOptions TinyOptions() => MaskRcnnOptions.Small(numClasses: 4, imageSize: 96) with
     {
         MaxSize = 128,
         BackboneWidth = 8,
