@@ -82,6 +82,20 @@ public sealed class ShapesGeneratorTests
     }
 
     [Fact]
+    public void Every_kind_of_shape_can_be_drawn()
+    {
+        var kinds = Enum.GetValues<ShapeKind>();
+        var generator = new ShapesGenerator(Options with { Classes = kinds });
+
+        var seen = Enumerable.Range(0, 60)
+            .SelectMany(index => generator.Generate(generator.ImageSeed(0, index)).Instances)
+            .Select(i => kinds[i.CategoryId - 1])
+            .ToHashSet();
+
+        Assert.Equal(kinds.ToHashSet(), seen);
+    }
+
+    [Fact]
     public void Rejects_impossible_options()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ShapesGenerator(Options with { ImageSize = 4 }));

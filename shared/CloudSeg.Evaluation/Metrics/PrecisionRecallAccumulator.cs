@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace CloudSeg.Evaluation.Metrics;
 
 /// <summary>
@@ -115,26 +118,7 @@ internal static class PrecisionRecallAccumulator
         }
     }
 
-    private static void Fill(Array array, double value)
-    {
-        foreach (var index in Indices(array))
-        {
-            array.SetValue(value, index);
-        }
-    }
-
-    private static IEnumerable<int[]> Indices(Array array)
-    {
-        var index = new int[array.Rank];
-        for (var flat = 0; flat < array.Length; flat++)
-        {
-            var rest = flat;
-            for (var dim = array.Rank - 1; dim >= 0; dim--)
-            {
-                index[dim] = rest % array.GetLength(dim);
-                rest /= array.GetLength(dim);
-            }
-            yield return index;
-        }
-    }
+    /// <summary>Sets every element of a multi-dimensional array (stored contiguously) to <paramref name="value"/>.</summary>
+    private static void Fill(Array array, double value) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length).Fill(value);
 }

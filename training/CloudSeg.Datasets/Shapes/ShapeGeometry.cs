@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace CloudSeg.Datasets.Shapes;
 
-/// <summary>One placed shape: kind, centre, radius (to its farthest point), rotation and, for ellipses, the minor/major ratio.</summary>
+/// <summary>One placed shape: kind, centre, radius (centre to its farthest point; half the long side of a rectangle), rotation and, for ellipses and rectangles, the short/long ratio.</summary>
 public sealed record ShapeGeometry(ShapeKind Kind, float CenterX, float CenterY, float Radius, float RotationRadians, float Aspect)
 {
     public SKPath ToPath()
@@ -15,6 +15,10 @@ public sealed record ShapeGeometry(ShapeKind Kind, float CenterX, float CenterY,
                 break;
             case ShapeKind.Ellipse:
                 path.AddOval(new SKRect(CenterX - Radius, CenterY - Radius * Aspect, CenterX + Radius, CenterY + Radius * Aspect));
+                path.Transform(SKMatrix.CreateRotation(RotationRadians, CenterX, CenterY));
+                break;
+            case ShapeKind.Rectangle:
+                path.AddRect(new SKRect(CenterX - Radius, CenterY - Radius * Aspect, CenterX + Radius, CenterY + Radius * Aspect));
                 path.Transform(SKMatrix.CreateRotation(RotationRadians, CenterX, CenterY));
                 break;
             case ShapeKind.Square:

@@ -9,6 +9,7 @@ public enum ShapeKind
     Star,
     Hexagon,
     Ellipse,
+    Rectangle,
 }
 
 public static class ShapeKinds
