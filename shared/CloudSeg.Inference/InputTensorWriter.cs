@@ -42,7 +42,7 @@ public static class InputTensorWriter
     }
 
     /// <summary>Bilinear resize with PyTorch's <c>interpolate(mode="bilinear", align_corners=False)</c> sampling
-    /// (source = (dst + 0.5) · in/out − 0.5, clamped at 0), computed in float as PyTorch does on CPU.</summary>
+    /// (source = (dst + 0.5) · in/out − 0.5, clamped at 0), rounding as PyTorch does on CPU.</summary>
     private static void ResizeBilinear(RgbImage image, InputGeometry g, int plane, ReadOnlySpan<int> sourceChannel, float scale, ReadOnlySpan<float> mean, Span<float> tensor)
     {
         var (x0, x1, wx) = SampleTable(image.Width, g.ResizedWidth);
@@ -75,14 +75,15 @@ public static class InputTensorWriter
         var lower = new int[outSize];
         var upper = new int[outSize];
         var weight = new float[outSize];
-        var ratio = (float)inSize / outSize;
+        // As PyTorch's CPU kernel: the scale is a float, the source position is computed in double, the weight stored as float.
+        double ratio = (float)inSize / outSize;
         for (var i = 0; i < outSize; i++)
         {
-            var source = Math.Max(ratio * (i + 0.5f) - 0.5f, 0f);
+            var source = Math.Max(ratio * (i + 0.5) - 0.5, 0.0);
             var l = Math.Min((int)source, inSize - 1);
             lower[i] = l;
             upper[i] = Math.Min(l + 1, inSize - 1);
-            weight[i] = source - l;
+            weight[i] = (float)Math.Clamp(source - l, 0.0, 1.0);
         }
         return (lower, upper, weight);
     }

@@ -62,21 +62,23 @@ public sealed class InstanceSegmenter : IDisposable
             ? only
             : throw new InvalidDataException($"Expected one float [3,H,W] image input; the graph has {signature}.");
         var roles = OutputRoles.Resolve(signature);
+        var maskAnalysis = MaskPasteCut.Analyse(model.Graph, roles.Masks);
         var format = options.Format
-                     ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, signature, roles));
+                     ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, roles, maskAnalysis));
 
-        var masksArePasted = format != ModelFormat.ModelZoo && !HasFixedSpatialSize(signature, roles.Masks);
+        var masksArePasted = maskAnalysis.PastesIntoImage;
         if (masksArePasted && options.CutMaskPasting)
         {
-            if (MaskPasteCut.TryCut(model.Graph, roles.Masks, out var reason) is { } lowResMasks)
+            if (maskAnalysis.LowResolutionMasks is { } lowResMasks)
             {
+                MaskPasteCut.Cut(model.Graph, roles.Masks, lowResMasks);
                 roles = roles with { Masks = lowResMasks };
                 masksArePasted = false;
             }
             else
             {
                 logger.LogWarning("Could not cut the full-size mask pasting out of {Model} ({Reason}); using the graph's own full-size masks",
-                    package.OnnxPath, reason);
+                    package.OnnxPath, maskAnalysis.Reason);
             }
         }
 
@@ -86,12 +88,6 @@ public sealed class InstanceSegmenter : IDisposable
             card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",
             card.Classes.Count);
         return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
-    }
-
-    private static bool HasFixedSpatialSize(GraphSignature signature, string output)
-    {
-        var dims = signature.Outputs.First(o => o.Name == output).Dims;
-        return dims.Count == 4 && dims[2] is > 0 && dims[3] is > 0;
     }
 
     public Task<Segmentation> SegmentAsync(RgbImage image, SegmentRequestOptions? options = null, CancellationToken ct = default)

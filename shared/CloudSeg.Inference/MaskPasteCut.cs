@@ -2,6 +2,12 @@ using CloudSeg.Onnx;
 
 namespace CloudSeg.Inference;
 
+/// <summary>What the part of the graph that only serves the mask output does.</summary>
+/// <param name="PastesIntoImage">The masks are pasted into full-size images inside the graph (torchvision's export
+/// loops over the detections with a Loop node).</param>
+/// <param name="LowResolutionMasks">The [N,1,M,M] probabilities that enter the paste, when they can be told apart.</param>
+public sealed record MaskOutputAnalysis(bool PastesIntoImage, string? LowResolutionMasks, string Reason);
+
 /// <summary>
 /// Graph surgery for torchvision exports: their last stage pastes every RoI mask into a full-size float image
 /// (<c>paste_masks_in_image</c>: Pad the [N,1,28,28] probabilities by one pixel, then a Loop that resizes and places each
@@ -10,35 +16,37 @@ namespace CloudSeg.Inference;
 /// </summary>
 public static class MaskPasteCut
 {
-    /// <summary>Cuts the graph in place and returns the new mask output's name, or null (graph untouched) with the reason.</summary>
-    public static string? TryCut(GraphProto graph, string masksOutput, out string reason)
+    public static MaskOutputAnalysis Analyse(GraphProto graph, string masksOutput)
     {
         var producers = graph.ProducersByOutput();
         var otherOutputs = graph.Output.Where(o => o.Name != masksOutput).Select(o => o.Name);
-        var sharedTensors = Ancestors(producers, otherOutputs);
         var maskOnlyTensors = Ancestors(producers, [masksOutput]);
-        maskOnlyTensors.ExceptWith(sharedTensors);
+        maskOnlyTensors.ExceptWith(Ancestors(producers, otherOutputs));
+        var maskOnlyNodes = graph.Node.Where(n => n.Output.Any(maskOnlyTensors.Contains)).ToList();
+        var pastes = maskOnlyNodes.Any(n => n.OpType == "Loop");
 
-        var candidates = graph.Node
-            .Where(n => n.OpType == "Pad" && n.Output.Any(maskOnlyTensors.Contains))
+        var candidates = maskOnlyNodes
+            .Where(n => n.OpType == "Pad")
             .Select(n => n.Input[0])
             .Where(input => maskOnlyTensors.Contains(input) && HasSigmoidAncestor(producers, input, maskOnlyTensors))
             .Distinct()
             .ToList();
-        if (candidates.Count != 1)
+        return candidates.Count switch
         {
-            reason = candidates.Count == 0
-                ? "no Pad of sigmoid mask probabilities feeds the mask output"
-                : $"{candidates.Count} candidate mask tensors ({string.Join(", ", candidates)})";
-            return null;
-        }
+            1 when pastes => new MaskOutputAnalysis(true, candidates[0], ""),
+            _ when !pastes => new MaskOutputAnalysis(false, null, "the graph does not paste masks"),
+            0 => new MaskOutputAnalysis(true, null, "no Pad of sigmoid mask probabilities feeds the paste"),
+            _ => new MaskOutputAnalysis(true, null, $"{candidates.Count} candidate mask tensors ({string.Join(", ", candidates)})"),
+        };
+    }
 
-        var lowRes = candidates[0];
+    /// <summary>Makes <paramref name="lowResolutionMasks"/> the graph's mask output in place of
+    /// <paramref name="masksOutput"/> and removes what only the old output needed.</summary>
+    public static void Cut(GraphProto graph, string masksOutput, string lowResolutionMasks)
+    {
         var index = graph.Output.Select(o => o.Name).ToList().IndexOf(masksOutput);
-        graph.Output[index] = GraphEditing.TensorValueInfo(lowRes, TensorProto.Types.DataType.Float, null, null, null, null);
+        graph.Output[index] = GraphEditing.TensorValueInfo(lowResolutionMasks, TensorProto.Types.DataType.Float, null, null, null, null);
         graph.PruneUnusedNodes();
-        reason = "";
-        return lowRes;
     }
 
     private static HashSet<string> Ancestors(Dictionary<string, NodeProto> producers, IEnumerable<string> starts)
