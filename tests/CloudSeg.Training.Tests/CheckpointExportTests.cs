@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using CloudSeg.Onnx;
+using CloudSeg.Training.Engine;
+using CloudSeg.Training.Export;
+
+namespace CloudSeg.Training.Tests;
+
+/// <summary>`cloudseg export` on a training run's output folder: the package carries the run's classes and metrics.</summary>
+public sealed class CheckpointExportTests : IDisposable
+{
+    private static readonly string[] Classes = ["background", "circle", "square", "triangle"];
+    private readonly string _run = Path.Combine(Path.GetTempPath(), $"cloudseg-run-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task A_training_output_folder_exports_with_its_classes_metrics_and_data_digest()
+    {
+        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
+            Checkpoint.Save(Path.Combine(_run, Trainer.FinalModelFolder), model, null,
+                new CheckpointInfo(40, 40, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 12.5));
+        await File.WriteAllTextAsync(Path.Combine(_run, CheckpointExport.EvaluationFileName),
+            """{"bbox": {"AP": 0.61, "AP50": 0.9, "AP75": 0.7, "APs": -1, "APm": 0.5, "APl": 0.65, "AR1": 0.3}, "segm_rescored": {"AP": 0.77}}""");
+        var annotations = Path.Combine(_run, "annotations.json");
+        await File.WriteAllTextAsync(annotations, """{"images": [], "annotations": [], "categories": []}""");
+        var output = Path.Combine(_run, "package");
+
+        var result = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, output, Name: "shapes", TrainingData: _run), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(_run, Trainer.FinalModelFolder), result.CheckpointDirectory);
+        Assert.Equal("cloudseg", result.Card.Format);
+        Assert.Equal("shapes", result.Card.Name);
+        Assert.EndsWith("-step40", result.Card.Version);
+        Assert.Equal(Classes, result.Card.Classes);
+        Assert.Equal(0.61, result.Card.Metrics!.Bbox!.Ap);
+        Assert.Equal(0.77, result.Card.Metrics.SegmRescored!.Ap);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(annotations))), result.Card.Training!.DataDigest);
+        Assert.False(string.IsNullOrEmpty(result.Card.Training.CodeVersion));
+        var onnx = OnnxModelFile.Read(result.OnnxPath);
+        Assert.Equal(["boxes", "labels", "scores", "masks", "mask_iou"], onnx.Graph.Output.Select(o => o.Name));
+        Assert.Contains(onnx.MetadataProps, p => p.Key == "cloudseg.format" && p.Value == "cloudseg");
+        Assert.Equal(Classes, CloudSeg.Inference.ModelCard.Read(result.CardPath).Classes);
+    }
+
+    [Fact]
+    public async Task A_folder_without_a_checkpoint_is_refused_with_a_clear_message()
+    {
+        Directory.CreateDirectory(_run);
+
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
+            CheckpointExport.ExportAsync(new CheckpointExportRequest(_run, Path.Combine(_run, "package")), CancellationToken.None));
+
+        Assert.Contains("checkpoint.json", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(_run, "package")));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_run)) Directory.Delete(_run, recursive: true);
+    }
+}

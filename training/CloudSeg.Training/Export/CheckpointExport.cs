@@ -1,0 +1,87 @@
+using System.Text.Json;
+using CloudSeg.Inference;
+using CloudSeg.Training.Engine;
+
+namespace CloudSeg.Training.Export;
+
+/// <summary>What to export and what to say about it (the options of <c>cloudseg export</c>).</summary>
+/// <param name="Checkpoint">A checkpoint folder, or a training output folder (its final <c>model/</c> is used).</param>
+/// <param name="MetricsPath">COCO evaluation JSON; null uses the training run's evaluation.json when there is one.</param>
+/// <param name="TrainingData">The training annotations JSON, or a dataset folder holding annotations.json, to digest.</param>
+public sealed record CheckpointExportRequest(
+    string Checkpoint,
+    string OutputDirectory,
+    string? Name = null,
+    string? Version = null,
+    string? MetricsPath = null,
+    string? TrainingData = null,
+    float ScoreThreshold = 0.5f,
+    float MaskThreshold = 0.5f);
+
+/// <summary>The written package and where its parts came from.</summary>
+public sealed record CheckpointExportResult(string CheckpointDirectory, string OnnxPath, string CardPath, ModelCard Card, string? MetricsPath);
+
+/// <summary>Checkpoint → model package: rebuilds the trained model and writes model.onnx + model.card.json.</summary>
+public static class CheckpointExport
+{
+    public const string EvaluationFileName = "evaluation.json";
+    private const string AnnotationsFileName = "annotations.json";
+
+    public static async Task<CheckpointExportResult> ExportAsync(CheckpointExportRequest request, CancellationToken cancellationToken)
+    {
+        var checkpointDirectory = ResolveCheckpoint(request.Checkpoint);
+        var metricsPath = request.MetricsPath ?? DefaultMetrics(checkpointDirectory);
+        var metrics = metricsPath is null ? null : await ReadMetricsAsync(metricsPath, cancellationToken);
+        var dataDigest = request.TrainingData is null ? null : await TrainingDataDigest.OfAnnotationsAsync(AnnotationsPath(request.TrainingData), cancellationToken);
+        var codeVersion = await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken);
+
+        var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
+        using (model)
+        {
+            var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
+            var description = new ModelPackageDescription(
+                request.Name ?? $"cloudseg-{info.Model.Backbone.ToString().ToLowerInvariant()}",
+                request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
+                info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
+            var card = ModelPackageExporter.Export(model, description, request.OutputDirectory);
+            return new CheckpointExportResult(checkpointDirectory,
+                Path.Combine(request.OutputDirectory, ModelPackageExporter.OnnxFileName),
+                Path.Combine(request.OutputDirectory, ModelPackageExporter.CardFileName), card, metricsPath);
+        }
+    }
+
+    /// <summary>A folder with checkpoint.json is a checkpoint; a training output folder points at its final model.</summary>
+    private static string ResolveCheckpoint(string path)
+    {
+        if (File.Exists(Path.Combine(path, Engine.Checkpoint.InfoFileName))) return path;
+        var final = Path.Combine(path, Trainer.FinalModelFolder);
+        if (File.Exists(Path.Combine(final, Engine.Checkpoint.InfoFileName))) return final;
+        throw new DirectoryNotFoundException(
+            $"{path} is neither a checkpoint (no {Engine.Checkpoint.InfoFileName}) nor a training output folder (no {Trainer.FinalModelFolder}/{Engine.Checkpoint.InfoFileName}).");
+    }
+
+    /// <summary>`cloudseg train` writes evaluation.json next to model/.</summary>
+    private static string? DefaultMetrics(string checkpointDirectory)
+    {
+        var runDirectory = Path.GetDirectoryName(Path.GetFullPath(checkpointDirectory).TrimEnd(Path.DirectorySeparatorChar));
+        var candidate = runDirectory is null ? null : Path.Combine(runDirectory, EvaluationFileName);
+        return candidate is not null && File.Exists(candidate) ? candidate : null;
+    }
+
+    private static async Task<ModelMetrics> ReadMetricsAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<ModelMetrics>(stream, ModelCard.JsonOptions, cancellationToken)
+                   ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a COCO evaluation JSON ({e.Message}).", e);
+        }
+    }
+
+    private static string AnnotationsPath(string trainingData) =>
+        Directory.Exists(trainingData) ? Path.Combine(trainingData, AnnotationsFileName) : trainingData;
+}
