@@ -1,0 +1,76 @@
+using System.CommandLine;
+using CloudSeg.Training.Export;
+using Spectre.Console;
+
+namespace CloudSeg.Cli.Commands;
+
+/// <summary>
+/// <c>cloudseg export</c>: turns a training checkpoint into a model package (model.onnx in the cloudseg format +
+/// model.card.json) that <c>cloudseg segment</c>, the functions and the dashboard load. See docs/model-format.md.
+/// </summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<DirectoryInfo>("--checkpoint")
+        {
+            Description = "A checkpoint folder (checkpoint.json + model.bin) or a `cloudseg train` output folder (its model/ is used)",
+            Required = true,
+        };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write model.onnx and model.card.json into", Required = true };
+        var name = new Option<string?>("--name") { Description = "Model name in the card (default: cloudseg-<backbone>)" };
+        var version = new Option<string?>("--version") { Description = "Model version in the card (default: <checkpoint date>-step<N>)" };
+        var metrics = new Option<FileInfo?>("--metrics")
+        {
+            Description = "COCO evaluation JSON for the card (`cloudseg eval --json`); default: the training run's evaluation.json",
+        };
+        var trainData = new Option<string?>("--train-data") { Description = "Training annotations JSON (or its dataset folder), digested into the card" };
+        var scoreThreshold = new Option<float>("--score-threshold") { Description = "Default score threshold in the card", DefaultValueFactory = _ => 0.5f };
+        var maskThreshold = new Option<float>("--mask-threshold") { Description = "Default mask probability threshold in the card", DefaultValueFactory = _ => 0.5f };
+
+        var command = new Command("export", "Export a trained checkpoint to an ONNX model package (cloudseg format + model card)")
+        {
+            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new CheckpointExportRequest(
+                parse.GetValue(checkpoint)!.FullName,
+                parse.GetValue(output)!.FullName,
+                parse.GetValue(name),
+                parse.GetValue(version),
+                parse.GetValue(metrics)?.FullName,
+                parse.GetValue(trainData),
+                parse.GetValue(scoreThreshold),
+                parse.GetValue(maskThreshold));
+            try
+            {
+                var result = await AnsiConsole.Status().StartAsync("Exporting…", _ => CheckpointExport.ExportAsync(request, cancellationToken));
+                AnsiConsole.Write(Summary(result));
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Table Summary(CheckpointExportResult result)
+    {
+        var card = result.Card;
+        var table = new Table().AddColumns("", "").HideHeaders();
+        table.AddRow("Checkpoint", Markup.Escape(result.CheckpointDirectory));
+        table.AddRow("Model", Markup.Escape($"{result.OnnxPath} ({new FileInfo(result.OnnxPath).Length / 1e6:F1} MB)"));
+        table.AddRow("Card", Markup.Escape(result.CardPath));
+        table.AddRow("Name / version", Markup.Escape($"{card.Name} {card.Version}"));
+        table.AddRow("Classes", Markup.Escape(string.Join(", ", card.Classes.Skip(1))));
+        table.AddRow("Metrics", Markup.Escape(card.Metrics is { } m
+            ? $"segm AP {m.Segm?.Ap:F3}, bbox AP {m.Bbox?.Ap:F3} (from {result.MetricsPath})"
+            : "none (pass --metrics or export a training run with evaluation.json)"));
+        table.AddRow("Code version", Markup.Escape(card.Training?.CodeVersion ?? "unknown"));
+        return table;
+    }
+}
