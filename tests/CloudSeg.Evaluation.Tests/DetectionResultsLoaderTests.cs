@@ -42,10 +42,38 @@ public sealed class DetectionResultsLoaderTests : IDisposable
         var loaded = await DetectionResultsLoader.LoadAsync(root, GroundTruth);
 
         Assert.Equal([11L, 11, 12, 11], loaded.Results.Select(r => r.ImageId));
-        Assert.Equal(["other.json"], loaded.UnmatchedFiles);
+        Assert.Equal([Path.Combine(root, "other.json")], loaded.UnmatchedFiles);
         Assert.Equal(3, loaded.FileCount);
         // Matched results evaluate against the right image (an unknown image would throw).
         Assert.Single(EvaluationReport.Evaluate(GroundTruth, loaded.Results, [IouType.Bbox]).Columns);
+    }
+
+    [Fact]
+    public async Task A_downloaded_results_container_is_matched_by_folder_and_source_blob()
+    {
+        // The functions' layout: results/<blob path>/result.json, instances without image ids.
+        var instance = Detection.Replace("\"image_id\": 0, ", "");
+        Directory.CreateDirectory(Path.Combine(root, "cat.jpg"));
+        Directory.CreateDirectory(Path.Combine(root, "uploads", "x"));
+        await File.WriteAllTextAsync(Path.Combine(root, "cat.jpg", "result.json"), $$"""{"schema": "cloudseg.result/1", "instances": [{{instance}}]}""");
+        await File.WriteAllTextAsync(Path.Combine(root, "uploads", "x", "result.json"),
+            $$"""{"source": {"container": "uploads", "blob": "batch/dog.png"}, "instances": [{{instance}}, {{instance}}]}""");
+
+        var loaded = await DetectionResultsLoader.LoadAsync(root, GroundTruth);
+
+        Assert.Equal([11L, 12, 12], loaded.Results.Select(r => r.ImageId));
+        Assert.Empty(loaded.UnmatchedFiles);
+    }
+
+    [Fact]
+    public async Task Results_of_an_unknown_picture_without_image_ids_are_an_error()
+    {
+        var instance = Detection.Replace("\"image_id\": 0, ", "");
+        await File.WriteAllTextAsync(Path.Combine(root, "bird.json"), $$"""{"instances": [{{instance}}]}""");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => DetectionResultsLoader.LoadAsync(root, GroundTruth));
+
+        Assert.Contains("bird", error.Message);
     }
 
     [Theory]

@@ -9,7 +9,8 @@ namespace CloudSeg.Cli.Commands;
 
 /// <summary>
 /// <c>cloudseg eval</c>: COCO AP (pycocotools semantics) of detections against COCO ground truth, e.g. of the folder
-/// <c>cloudseg segment</c> wrote, with and without MaskIoU rescoring when the detections carry mask_iou.
+/// <c>cloudseg segment</c> wrote or a downloaded results container, with and without MaskIoU rescoring when the
+/// detections carry mask_iou.
 /// </summary>
 public static class EvalCommand
 {
@@ -18,7 +19,7 @@ public static class EvalCommand
         var groundTruth = new Option<FileInfo>("--gt") { Description = "COCO instances JSON (ground truth)", Required = true };
         var results = new Option<string>("--results")
         {
-            Description = "COCO results JSON, or a folder of per-image JSON files (<image stem>.json) from `cloudseg segment`",
+            Description = "COCO results JSON, or a folder of per-image results (<image stem>.json from `cloudseg segment`, or <image>/result.json of a results container)",
             Required = true,
         };
         var iouType = new Option<string>("--iou-type") { Description = "What to compare detections by", DefaultValueFactory = _ => "both" };
