@@ -1,2 +1,20 @@
-// Placeholder entry point; the host is built by its issue.
-return 0;
+using System.CommandLine;
+using CloudSeg.Cli.Commands;
+
+namespace CloudSeg.Cli;
+
+/// <summary>The <c>cloudseg</c> command line. Each command lives in Commands/&lt;Name&gt;Command.cs; add yours here.</summary>
+public static class Program
+{
+    public static RootCommand CreateRootCommand() => new("cloudseg: instance segmentation with Mask R-CNN ONNX models")
+    {
+        SegmentCommand.Create(),
+        BenchCommand.Create(),
+        ShapesCommand.Create(),
+        EvalCommand.Create(),
+        UpCommand.Create(),
+        DownCommand.Create(),
+    };
+
+    public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CloudSeg.Cli.Segmenting;
+using CloudSeg.Core.Imaging;
+using CloudSeg.Inference;
+using Spectre.Console;
+
+namespace CloudSeg.Cli.Commands;
+
+/// <summary><c>cloudseg bench</c>: times the segment pipeline per stage on a folder of images, and optionally ONNX
+/// Runtime's bare Run of the same graph for comparison.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = ModelOptions.Model();
+        var format = ModelOptions.Format();
+        var images = new Option<DirectoryInfo>("--images") { Description = "Folder of images to segment", Required = true };
+        var runs = new Option<int>("--runs") { Description = "Passes over the images (after one warm-up pass)", DefaultValueFactory = _ => 3 };
+        var threads = ModelOptions.Threads();
+        var bare = new Option<bool>("--bare") { Description = "Also time ONNX Runtime's bare Run of the original graph on the first image" };
+
+        var command = new Command("bench", "Time segmentation per stage (decode, preprocess, model, postprocess, encode/write): median, p95, images/s, peak memory")
+        {
+            model, format, images, runs, threads, bare,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var jobs = ImageJob.Expand([parse.GetValue(images)!.FullName]);
+            if (jobs.Count == 0)
+            {
+                CliTables.Error("bench", $"no images in {parse.GetValue(images)!.FullName}");
+                return 2;
+            }
+            var options = ModelOptions.Segmenter(parse, format, threads);
+            var passes = Math.Max(1, parse.GetValue(runs));
+            var output = Directory.CreateTempSubdirectory("cloudseg-bench-");
+            try
+            {
+                using var segmenter = ModelOptions.Load(parse, model, options);
+                AnsiConsole.MarkupLineInterpolated(
+                    $"Model [bold]{segmenter.Card.Name}[/] ({segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}, {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)} threads; {jobs.Count} image(s) × {passes} pass(es) after a warm-up pass");
+                var pipeline = new SegmentPipeline(segmenter, new SegmentRequestOptions(), output.FullName);
+                await pipeline.RunAsync(jobs, _ => { }, ct);
+
+                var outcomes = new List<ImageOutcome>();
+                var wall = TimeSpan.Zero;
+                await CliTables.ProgressAsync("Benchmarking", passes * jobs.Count, async progress =>
+                {
+                    for (var pass = 0; pass < passes; pass++)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        outcomes.AddRange(await pipeline.RunAsync(jobs, _ => progress.Increment(1), ct));
+                        wall += clock.Elapsed;
+                    }
+                });
+                var ok = outcomes.Where(o => o.Succeeded).Select(o => o.Timings).ToList();
+                foreach (var failure in outcomes.Where(o => !o.Succeeded).DistinctBy(o => o.Job.Path))
+                    CliTables.Error(failure.Job.Path, failure.Error!);
+
+                AnsiConsole.Write(CliTables.Timings("Per image, sequential stage times", [
+                    ("decode", DurationStats.Of(ok.Select(t => t.Decode))),
+                    ("preprocess", DurationStats.Of(ok.Select(t => t.Preprocess))),
+                    ("model", DurationStats.Of(ok.Select(t => t.Model))),
+                    ("postprocess", DurationStats.Of(ok.Select(t => t.Postprocess))),
+                    ("encode/write", DurationStats.Of(ok.Select(t => t.EncodeWrite))),
+                    ("sum of stages", DurationStats.Of(ok.Select(t => t.Total))),
+                ]));
+                var perImage = wall.TotalMilliseconds / Math.Max(outcomes.Count, 1);
+                AnsiConsole.MarkupLineInterpolated(
+                    $"Pipelined end to end (decode → files written): [bold]{CliTables.Ms(perImage)} ms/image[/], {1000 / perImage:0.00} images/s");
+
+                if (parse.GetValue(bare))
+                {
+                    var image = ImageDecoder.DecodeFile(jobs[0].Path);
+                    var bareRuns = BareRunBenchmark.Measure(parse.GetValue(model) ?? DefaultModel.Resolve(), options, image, warmupRuns: 1, runs: passes);
+                    var stats = DurationStats.Of(bareRuns);
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"Bare ONNX Runtime Run of the original graph on {Path.GetFileName(jobs[0].Path)} ({image.Width}×{image.Height}): median [bold]{CliTables.Ms(stats.MedianMs)} ms[/], p95 {CliTables.Ms(stats.P95Ms)} ms; end to end / bare = {perImage / stats.MedianMs:0.00}");
+                }
+
+                using var process = Process.GetCurrentProcess();
+                process.Refresh();
+                AnsiConsole.MarkupLineInterpolated($"Peak memory (working set): {CliTables.Megabytes(process.PeakWorkingSet64)}");
+                return outcomes.All(o => o.Succeeded) ? 0 : 1;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                CliTables.Error("bench", e.Message);
+                return 2;
+            }
+            finally
+            {
+                output.Delete(recursive: true);
+            }
+        });
+        return command;
+    }
+}
