@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using CloudSeg.Testing;
+
+namespace CloudSeg.EndToEnd.Tests;
+
+/// <summary>
+/// One of the product's hosts run as a real process (<c>dotnet Host.dll --urls ...</c>) on a free loopback port,
+/// its output kept for the failure message, killed with its process tree at the end.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HostProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+    public Uri BaseAddress { get; }
+
+    /// <summary>The last lines the host printed (for assertion messages).</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(60));
+
+    /// <summary>Starts host <paramref name="name"/> (as recorded by the project file) and waits until /health answers 200.</summary>
+    public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, TimeSpan startTimeout)
+    {
+        var dll = HostDll(name);
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        // Command-line settings win over appsettings.json and environment variables.
+        psi.ArgumentList.Add("--urls");
+        psi.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        foreach (var (key, value) in settings) psi.ArgumentList.Add($"--{key}={value}");
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // serves static web assets from the build output
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {name}.");
+        var host = new HostProcess(name, process, baseAddress);
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                if (process.HasExited) throw new InvalidOperationException($"{name} exited with code {process.ExitCode}:\n{host.RecentOutput}");
+                try
+                {
+                    return (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, $"{name} to answer /health", startTimeout);
+        }
+        catch (TimeoutException ex)
+        {
+            await host.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}\n{host.RecentOutput}", ex);
+        }
+        return host;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 500) _output.TryDequeue(out _);
+    }
+
+    private static string HostDll(string name)
+    {
+        var key = $"Host:{name}";
+        var path = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
+                   ?? throw new InvalidOperationException($"The test assembly does not record where host {name} is built.");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Host {name} is not built at {path}.", path);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using CloudSeg.Storage;
+using CloudSeg.Testing;
+using Microsoft.Playwright;
+
+namespace CloudSeg.EndToEnd.Tests;
+
+/// <summary>
+/// The whole product on loopback: a private Azurite, the functions' local runner serving the bundled test model, the
+/// dashboard (local mode, because storage is the emulator), and a headless Debian Chromium driven by Playwright.
+/// </summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(90);
+    private readonly AzuriteFixture _azurite = new();
+    private readonly string _modelCache = Path.Combine(Path.GetTempPath(), "cloudseg-e2e-models-" + Guid.NewGuid().ToString("N")[..8]);
+    private IPlaywright? _playwright;
+
+    public HostProcess Runner { get; private set; } = default!;
+    public HostProcess Dashboard { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    public CloudSegStorage Storage { get; private set; } = default!;
+
+    /// <summary>Where screenshots go: the test output folder (a CI artifact); good ones are copied to docs/screenshots by hand.</summary>
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        Storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString });
+        await Storage.EnsureCreatedAsync();
+        var storageSetting = new Dictionary<string, string> { ["Storage:ConnectionString"] = _azurite.ConnectionString };
+
+        var runnerStart = HostProcess.StartAsync("LocalRunner", new Dictionary<string, string>(storageSetting)
+        {
+            ["Models:BundledModelDirectory"] = RepoPaths.DefaultModelDirectory,
+            ["Models:CacheDirectory"] = _modelCache,
+            ["LocalRunner:RunTrainingSchedule"] = "false",
+        }, HostStartTimeout);
+        var dashboardStart = HostProcess.StartAsync("Dashboard", new Dictionary<string, string>(storageSetting)
+        {
+            ["Dashboard:StatusPollInterval"] = "00:00:00.5",
+        }, HostStartTimeout);
+        Runner = await runnerStart;
+        Dashboard = await dashboardStart;
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Dashboard.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (Dashboard is not null) await Dashboard.DisposeAsync();
+        if (Runner is not null) await Runner.DisposeAsync();
+        await _azurite.DisposeAsync();
+        try { Directory.Delete(_modelCache, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
