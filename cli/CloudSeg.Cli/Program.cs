@@ -12,6 +12,7 @@ public static class Program
         BenchCommand.Create(),
         ShapesCommand.Create(),
         EvalCommand.Create(),
+        ExportCommand.Create(),
         UpCommand.Create(),
         DownCommand.Create(),
     };
