@@ -1,6 +1,7 @@
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Import;
+using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 using static CloudSeg.Training.Tests.ExportTestSupport;
 
@@ -84,6 +85,28 @@ public sealed class TorchvisionImportTests
         var report = StateDictImporter.LoadSafeTensors(model, Fixture("tiny-maskrcnn-basic.safetensors"));
 
         Assert.True(report.IsExact, report.ToString());
+    }
+
+    [Fact]
+    public void Fine_tuning_entry_refuses_weights_of_another_backbone()
+    {
+        using var model = new MaskRcnn(FixtureOptions(ResNetDepth.ResNet50));
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            PretrainedWeights.InitializeFrom(model, Fixture("tiny-maskrcnn-basic.safetensors"), NullLogger.Instance));
+
+        Assert.Contains("backbone", error.Message);
+    }
+
+    [Fact]
+    public void Fine_tuning_entry_accepts_other_classes_and_a_missing_maskiou_head()
+    {
+        using var model = new MaskRcnn(FixtureOptions(ResNetDepth.ResNet18, numClasses: 6, maskIouHead: true));
+
+        var report = PretrainedWeights.InitializeFrom(model, Fixture("tiny-maskrcnn-basic.safetensors"), NullLogger.Instance);
+
+        Assert.Equal(6, report.Mismatched.Count);
+        Assert.Empty(report.Unexpected);
     }
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "export", name);
