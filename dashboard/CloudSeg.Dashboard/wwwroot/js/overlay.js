@@ -43,14 +43,17 @@ function forEachPixel(counts, height, visit) {
 }
 
 /**
- * Registers a viewer. instances: [{ id, counts, color }]; width/height: the image size the masks were made for.
+ * Registers a viewer. instances: [{ id, counts, color, label, box: [x, y, w, h] }]; width/height: the image size the
+ * masks were made for.
  * dotnet (optional) receives OnCanvasHover(id | -1) so the instance list can follow the pointer.
  */
 export function init(canvas, width, height, instances, dotnet) {
     canvas.width = width;
     canvas.height = height;
     // Owner map: which instance each pixel belongs to (the last one painted wins), for hover hit-testing.
-    const decoded = instances.map(inst => ({ id: inst.id, rgb: hexToRgb(inst.color), counts: decodeCounts(inst.counts) }));
+    const decoded = instances.map(inst => ({
+        id: inst.id, color: inst.color, rgb: hexToRgb(inst.color), label: inst.label, box: inst.box, counts: decodeCounts(inst.counts),
+    }));
     const viewer = { canvas, width, height, decoded, dotnet, owner: new Int32Array(width * height), hovered: -1 };
     viewers.set(canvas, viewer);
     canvas.onmousemove = e => {
@@ -91,22 +94,52 @@ export function render(canvas, visibleIds, opacity, highlightId) {
         });
         painted++;
     }
-    if (highlightId >= 0 && visible.has(highlightId)) outline(px, owner, width, height, highlightId + 1);
-    canvas.getContext('2d').putImageData(image, 0, 0);
+    contours(px, owner, width, height, viewer.decoded, highlightId + 1);
+    const ctx = canvas.getContext('2d');
+    ctx.putImageData(image, 0, 0);
+    labels(ctx, canvas, viewer.decoded.filter(inst => visible.has(inst.id)), width);
     return painted;
 }
 
-/** Whitens the border pixels of one instance so a hovered mask stands out from its neighbours. */
-function outline(px, owner, width, height, ownerId) {
+/**
+ * Draws every visible mask's border in its colour at full strength (white for the hovered one), so overlapping
+ * masks stay apart even at low opacity.
+ */
+function contours(px, owner, width, height, decoded, highlightOwner) {
+    const rgbOf = new Map(decoded.map(inst => [inst.id + 1, inst.rgb]));
     for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
             const i = y * width + x;
-            if (owner[i] !== ownerId) continue;
+            const o = owner[i];
+            if (o === 0) continue;
             const edge = x === 0 || y === 0 || x === width - 1 || y === height - 1
-                || owner[i - 1] !== ownerId || owner[i + 1] !== ownerId
-                || owner[i - width] !== ownerId || owner[i + width] !== ownerId;
-            if (edge) { const o = i * 4; px[o] = 255; px[o + 1] = 255; px[o + 2] = 255; px[o + 3] = 255; }
+                || owner[i - 1] !== o || owner[i + 1] !== o || owner[i - width] !== o || owner[i + width] !== o;
+            if (!edge) continue;
+            const [r, g, b] = o === highlightOwner ? [255, 255, 255] : rgbOf.get(o);
+            const p = i * 4;
+            px[p] = r; px[p + 1] = g; px[p + 2] = b; px[p + 3] = 255;
         }
+    }
+}
+
+/** "class score" tags at each box's top-left corner, sized for the displayed (not the native) image size. */
+function labels(ctx, canvas, visible, width) {
+    const scale = canvas.clientWidth > 0 ? width / canvas.clientWidth : 1;
+    const fontPx = Math.max(6, Math.round(12 * scale));
+    ctx.font = `600 ${fontPx}px sans-serif`;
+    ctx.textBaseline = 'top';
+    for (const inst of visible) {
+        if (!inst.label || !inst.box) continue;
+        const [x, y] = inst.box;
+        const pad = Math.max(1, Math.round(2 * scale));
+        const w = ctx.measureText(inst.label).width + 2 * pad;
+        const h = fontPx + 2 * pad;
+        const top = Math.max(0, y - h);
+        ctx.fillStyle = inst.color;
+        ctx.fillRect(x, top, w, h);
+        const [r, g, b] = inst.rgb;
+        ctx.fillStyle = (0.299 * r + 0.587 * g + 0.114 * b) > 140 ? '#000' : '#fff';
+        ctx.fillText(inst.label, x + pad, top + pad);
     }
 }
 
