@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
 using CloudSeg.Datasets.Shapes;
 using CloudSeg.Datasets.Sources;
 using CloudSeg.Evaluation.Sources;
@@ -33,6 +34,23 @@ public sealed class BlobDatasetSourceTests(AzuriteFixture azurite) : IClassFixtu
             Assert.Equal(disk.Image.Pixels, blob.Image.Pixels);
             Assert.Equal(disk.Instances, blob.Instances);
         }
+    }
+
+    [Fact]
+    public async Task A_container_url_with_a_sas_opens_the_dataset_under_its_path()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 5 }).WriteAsync(folder, [new ShapesSplit("val", 2)]);
+        var container = await NewContainerAsync();
+        await container.UploadBlobAsync("sets/val/annotations.json", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(folder, "val", "annotations.json"))));
+        await container.UploadBlobAsync("sets/val/images/000002.png", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(folder, "val", "images", "000002.png"))));
+        var sas = container.GenerateSasUri(BlobContainerSasPermissions.Read, DateTimeOffset.UtcNow.AddHours(1));
+        var url = new UriBuilder(sas) { Path = sas.AbsolutePath + "/sets/val" }.Uri.ToString();
+
+        var dataset = await InstanceDataset.OpenAsync(DatasetLocation.Open(url));
+
+        Assert.Equal(2, dataset.Count);
+        Assert.Equal(64, (await dataset.ReadSampleAsync(1)).Image.Width);
+        Assert.IsType<FolderDatasetSource>(DatasetLocation.Open(Path.Combine(folder, "val")));
     }
 
     [Fact]
