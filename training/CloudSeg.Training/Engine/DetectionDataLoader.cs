@@ -1,3 +1,4 @@
+using CloudSeg.Core.Imaging;
 using CloudSeg.Datasets;
 using CloudSeg.Datasets.Augmentation;
 using CloudSeg.Training.Detection;
@@ -70,16 +71,18 @@ public sealed class DetectionDataLoader : ITrainingBatches
 /// <summary>One training picture as plain arrays: CHW float pixels in [0, 1], boxes, labels and row-major masks.</summary>
 public sealed record PreparedSample(int Height, int Width, float[] Pixels, float[] Boxes, long[] Labels, byte[] Masks)
 {
-    public static PreparedSample From(DatasetSample sample, CategoryMap categories)
+    public static PreparedSample From(DatasetSample sample, CategoryMap categories) =>
+        From(sample.Image, sample.Instances, categories);
+
+    public static PreparedSample From(RgbImage image, IReadOnlyList<InstanceAnnotation> annotations, CategoryMap categories)
     {
-        var image = sample.Image;
         int planeSize = image.Width * image.Height;
         var pixels = new float[3 * planeSize];
         for (int p = 0; p < planeSize; p++)
             for (int c = 0; c < 3; c++)
                 pixels[c * planeSize + p] = image.Pixels[3 * p + c] / 255f;
 
-        var instances = sample.Instances.Where(i => !i.IsCrowd).ToArray();
+        var instances = annotations.Where(i => !i.IsCrowd).ToArray();
         var masks = new byte[instances.Length * planeSize];
         for (int i = 0; i < instances.Length; i++) instances[i].Mask.Decode().CopyTo(masks, i * planeSize);
         return new PreparedSample(image.Height, image.Width, pixels,

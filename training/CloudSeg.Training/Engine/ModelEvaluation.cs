@@ -18,7 +18,7 @@ public static class ModelEvaluation
 
     /// <summary>COCO results for every image of the dataset, category ids mapped back from the model's labels.</summary>
     public static async Task<IReadOnlyList<CocoResult>> PredictAsync(MaskRcnn model, InstanceDataset dataset,
-        IProgress<int>? progress, CancellationToken cancellationToken)
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         model.eval();
         var results = new List<CocoResult>();
@@ -29,7 +29,7 @@ public static class ModelEvaluation
             using var scope = NewDisposeScope();
             var detections = model.Detect(new[] { prepared.ImageTensor() })[0];
             results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories));
-            progress?.Report(index + 1);
+            progress?.Report((index + 1, dataset.Count));
         }
         return results;
     }
@@ -37,6 +37,8 @@ public static class ModelEvaluation
     public static IReadOnlyList<CocoResult> ToCocoResults(Detections detections, long imageId, int height, int width,
         CategoryMap categories)
     {
+        // TorchSharp's element accessor cannot read empty tensors.
+        if (detections.Labels.shape[0] == 0) return [];
         float[] boxes = detections.Boxes.data<float>().ToArray();
         long[] labels = detections.Labels.data<long>().ToArray();
         float[] scores = detections.Scores.data<float>().ToArray();

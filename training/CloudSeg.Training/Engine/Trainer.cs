@@ -92,7 +92,8 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
         return final;
     }
 
-    Dictionary<string, double> TrainStep(MaskRcnn model, OptimizerHelper optimizer, Parameter[] trainable,
+    /// <summary>One SGD step on a batch: forward, losses, backward, clipping, update. Returns the losses.</summary>
+    public Dictionary<string, double> TrainStep(MaskRcnn model, OptimizerHelper optimizer, Parameter[] trainable,
         IReadOnlyList<PreparedSample> batch, double learningRate)
     {
         using var scope = NewDisposeScope();

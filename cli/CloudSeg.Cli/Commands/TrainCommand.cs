@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Globalization;
+using CloudSeg.Evaluation.Metrics;
+using CloudSeg.Training.Backbone;
+using CloudSeg.Training.Detection;
+using CloudSeg.Training.Engine;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spectre.Console;
+
+namespace CloudSeg.Cli.Commands;
+
+/// <summary>
+/// <c>cloudseg train</c>: trains Mask R-CNN + MaskIoU head on a COCO dataset folder, with a progress bar of the running
+/// losses, checkpoints and metrics.jsonl in --out, and COCO AP on --val at the end.
+/// <c>cloudseg train bench</c>: times training steps (the benchmark of docs/benchmarks.md).
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var defaults = new TrainerOptions();
+        var data = new Option<DirectoryInfo>("--data") { Description = "Training data: a folder with annotations.json and images/ (COCO instances)" };
+        var val = new Option<DirectoryInfo?>("--val") { Description = "Validation data folder (same layout); evaluated with COCO AP after training" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for checkpoints/, model/, metrics.jsonl and evaluation.json" };
+        var size = new Option<string>("--size") { Description = "small (CPU-sized heads, shapes) or standard (torchvision's dimensions)", DefaultValueFactory = _ => "small" };
+        size.AcceptOnlyFromAmong("small", "standard");
+        var backbone = BackboneOption();
+        var imageSize = new Option<int>("--image-size") { Description = "Short side of the resized images in pixels", DefaultValueFactory = _ => 320 };
+        var steps = new Option<int>("--steps") { Description = "Optimiser steps (overrides --epochs)" };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => defaults.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => defaults.BatchSize };
+        var learningRate = new Option<double>("--lr") { Description = "Base learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate decay after warm-up", DefaultValueFactory = _ => "cosine" };
+        schedule.AcceptOnlyFromAmong("cosine", "step");
+        var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => defaults.CheckpointEvery };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
+        var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
+        var threads = ThreadsOption();
+
+        var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
+        {
+            data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
+            checkpointEvery, resume, seed, threads,
+        };
+        command.Subcommands.Add(CreateBench());
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(data) is not { } dataFolder || parse.GetValue(output) is not { } outFolder)
+            {
+                AnsiConsole.MarkupLine("[red]Error:[/] --data and --out are required.");
+                return 2;
+            }
+            var options = defaults with
+            {
+                Steps = parse.GetValue(steps),
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batchSize),
+                LearningRate = parse.GetValue(learningRate),
+                Schedule = parse.GetValue(schedule) == "step" ? LearningRateScheduleKind.Step : LearningRateScheduleKind.Cosine,
+                WarmupSteps = parse.GetValue(warmup),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+            };
+            var request = new TrainingRequest
+            {
+                TrainData = dataFolder.FullName,
+                ValidationData = parse.GetValue(val)?.FullName,
+                OutputDirectory = outFolder.FullName,
+                Size = parse.GetValue(size) == "standard" ? ModelSize.Standard : ModelSize.Small,
+                Backbone = ParseBackbone(parse.GetValue(backbone)!),
+                ImageSize = parse.GetValue(imageSize),
+                ResumeFrom = parse.GetValue(resume)?.FullName,
+            };
+            try
+            {
+                options.Validate();
+                TrainingOutcome outcome = null!;
+                await AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async context =>
+                    {
+                        var training = context.AddTask("Training", autoStart: true, maxValue: 1);
+                        var evaluation = context.AddTask("Evaluating", autoStart: false, maxValue: 1);
+                        outcome = await new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request,
+                            new LossesOnProgressBar(training), new FractionOnProgressBar(evaluation), cancellationToken);
+                    });
+                AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/]");
+                if (outcome.Evaluation is { } report) AnsiConsole.Write(Summary(report));
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException
+                or DirectoryNotFoundException or InvalidOperationException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    static Command CreateBench()
+    {
+        var backbone = BackboneOption("resnet50");
+        var size = new Option<string>("--size") { Description = "standard (torchvision's R50-FPN dimensions) or small", DefaultValueFactory = _ => "standard" };
+        size.AcceptOnlyFromAmong("small", "standard");
+        var imageSize = new Option<int>("--image-size") { Description = "Square image side in pixels", DefaultValueFactory = _ => 800 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 2 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 3 };
+        var warmupSteps = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 1 };
+        var threads = ThreadsOption(2);
+        var reference = new Option<double>("--reference-seconds")
+        {
+            Description = "Reference seconds per step to compare with (torchvision eager on this machine)", DefaultValueFactory = _ => 29,
+        };
+        var command = new Command("bench", "Time training steps (forward + backward + SGD) on in-memory shapes images")
+        {
+            backbone, size, imageSize, batchSize, steps, warmupSteps, threads, reference,
+        };
+        command.SetAction(parse =>
+        {
+            int side = parse.GetValue(imageSize);
+            var request = new TrainingRequest
+            {
+                TrainData = "", OutputDirectory = "", ImageSize = side, Backbone = ParseBackbone(parse.GetValue(backbone)!),
+                Size = parse.GetValue(size) == "small" ? ModelSize.Small : ModelSize.Standard,
+            };
+            // A fixed square input size, as torchvision's benchmark runs it.
+            var model = TrainingRun.ModelOptions(request, numClasses: 2) with { MinSize = side, MaxSize = side };
+            int total = parse.GetValue(warmupSteps) + parse.GetValue(steps);
+            IReadOnlyList<double> timings = [];
+            AnsiConsole.Progress().Start(context =>
+            {
+                var task = context.AddTask($"Training steps ({request.Backbone}, batch {parse.GetValue(batchSize)} at {side} px)", maxValue: total);
+                timings = TrainStepBenchmark.Run(model, side, parse.GetValue(batchSize), parse.GetValue(steps),
+                    parse.GetValue(warmupSteps), parse.GetValue(threads), new Counter(task));
+            });
+            double mean = timings.Average(), referenceMs = parse.GetValue(reference) * 1000;
+            var table = new Table().AddColumns("", "ms / step", "× reference");
+            table.AddRow("CloudSeg (TorchSharp)", Format(mean), Format(mean / referenceMs, "F2"));
+            table.AddRow("torchvision eager (reference)", Format(referenceMs), "1.00");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"Steps: {string.Join(", ", timings.Select(t => Format(t)))} ms; threads {parse.GetValue(threads)}");
+            return 0;
+        });
+        return command;
+    }
+
+    static Option<string> BackboneOption(string fallback = "resnet18")
+    {
+        var option = new Option<string>("--backbone") { Description = "ResNet depth of the backbone", DefaultValueFactory = _ => fallback };
+        option.AcceptOnlyFromAmong("resnet18", "resnet34", "resnet50", "resnet101");
+        return option;
+    }
+
+    static Option<int> ThreadsOption(int fallback = 0) =>
+        new("--threads") { Description = "CPU threads for TorchSharp (0 = all cores)", DefaultValueFactory = _ => fallback };
+
+    static ResNetDepth ParseBackbone(string name) => name switch
+    {
+        "resnet34" => ResNetDepth.ResNet34,
+        "resnet50" => ResNetDepth.ResNet50,
+        "resnet101" => ResNetDepth.ResNet101,
+        _ => ResNetDepth.ResNet18,
+    };
+
+    static Table Summary(EvaluationReport report)
+    {
+        var table = new Table().AddColumns("Validation", "AP", "AP50", "AP75");
+        foreach (var column in report.Columns)
+            table.AddRow(column.Name.Replace("_rescored", " × mask_iou"), Format(column.Summary.AP, "F3"),
+                Format(column.Summary.AP50, "F3"), Format(column.Summary.AP75, "F3"));
+        return table;
+    }
+
+    static string Format(double value, string format = "F0") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>Shows the step and smoothed losses in the bar's description (on the trainer's thread, so it never lags).</summary>
+    sealed class LossesOnProgressBar(ProgressTask task) : IProgress<TrainingProgress>
+    {
+        const double Smoothing = 0.9;
+        readonly Dictionary<string, double> _running = new();
+
+        public void Report(TrainingProgress value)
+        {
+            foreach (var (name, loss) in value.Losses)
+                _running[name] = _running.TryGetValue(name, out var previous) ? Smoothing * previous + (1 - Smoothing) * loss : loss;
+            string Loss(string name) => _running.TryGetValue(name, out var v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
+            task.MaxValue = value.TotalSteps;
+            task.Value = value.Step;
+            task.Description = $"step {value.Step}/{value.TotalSteps} loss {_running.Values.Sum().ToString("F3", CultureInfo.InvariantCulture)} " +
+                $"[grey](rpn {Loss("rpn_class_loss")}/{Loss("rpn_bbox_loss")} box {Loss("fastrcnn_class_loss")}/{Loss("fastrcnn_bbox_loss")} " +
+                $"mask {Loss("maskrcnn_mask_loss")} iou {Loss("maskiou_loss")}) lr {value.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}[/]";
+        }
+    }
+
+    sealed class Counter(ProgressTask task) : IProgress<int>
+    {
+        public void Report(int value) => task.Value = value;
+    }
+
+    sealed class FractionOnProgressBar(ProgressTask task) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value)
+        {
+            if (!task.IsStarted) task.StartTask();
+            task.MaxValue = value.Total;
+            task.Value = value.Done;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using CloudSeg.Core.Coco;
+using CloudSeg.Datasets;
+using CloudSeg.Datasets.Shapes;
+using CloudSeg.Training.Engine;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudSeg.Training.Tests;
+
+/// <summary>A whole training job on a small shapes dataset written by the data library: train, checkpoint, evaluate.</summary>
+public sealed class TrainingRunTests : IDisposable
+{
+    readonly string _root = Directory.CreateTempSubdirectory("cloudseg-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Trains_from_a_coco_folder_and_evaluates_on_the_validation_split()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64 }).WriteAsync(_root,
+            [new ShapesSplit("train", 4), new ShapesSplit("val", 2)], ImageFileFormat.Png, null, CancellationToken.None);
+        string output = Path.Combine(_root, "out");
+        var options = new TrainerOptions { Steps = 2, BatchSize = 2, WarmupSteps = 1, Threads = 2, CheckpointEvery = 1 };
+        var request = new TrainingRequest
+        {
+            TrainData = Path.Combine(_root, "train"), ValidationData = Path.Combine(_root, "val"), OutputDirectory = output,
+            ImageSize = 64,
+        };
+
+        var outcome = await new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request, null, null, CancellationToken.None);
+
+        Assert.Equal(Path.Combine(output, Trainer.FinalModelFolder), outcome.ModelDirectory);
+        var info = Checkpoint.ReadInfo(outcome.ModelDirectory);
+        Assert.Equal(2, info.Step);
+        Assert.Equal(["__background__", "circle", "square", "triangle", "star"], info.Classes);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(output, MetricsLog.FileName)).Length);
+        Assert.NotNull(Trainer.LatestCheckpoint(output));
+
+        // An untrained model scores near zero, but the evaluation must run and report every column.
+        Assert.Equal(["bbox", "segm", "bbox_rescored", "segm_rescored"], outcome.Evaluation!.Columns.Select(c => c.Name));
+        using var evaluation = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, TrainingRun.EvaluationFileName)));
+        Assert.True(evaluation.RootElement.GetProperty("segm").TryGetProperty("AP", out _));
+        await using var results = File.OpenRead(Path.Combine(output, TrainingRun.ValidationResultsFileName));
+        var written = CocoResultsJson.Read(results);
+        Assert.Equal(outcome.ValidationResults.Count, written.Count);
+        Assert.All(written, r => Assert.InRange(r.CategoryId, 1, 4));
+    }
+}
