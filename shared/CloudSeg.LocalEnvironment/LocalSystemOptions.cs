@@ -9,7 +9,8 @@ public sealed record LocalSystemOptions(string RepoRoot)
     public string AzuriteDataFolder => Path.Combine(StateFolder, "azurite");
     public string LogFolder => Path.Combine(StateFolder, "logs");
     public string RunFolder => Path.Combine(StateFolder, "run");
-    public string BuildFolder => Path.Combine(StateFolder, "build");
+    /// <summary>The same artifacts folder the ./cloudseg launcher builds the CLI into, so shared libraries build once.</summary>
+    public string BuildFolder => Path.Combine(StateFolder, "artifacts");
     public string SamplesFolder => Path.Combine(RepoRoot, "samples");
 
     public AzuritePorts AzuritePorts { get; init; } = AzuritePorts.Default;
