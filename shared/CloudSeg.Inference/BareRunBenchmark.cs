@@ -10,12 +10,19 @@ namespace CloudSeg.Inference;
 
 /// <summary>
 /// The reference the segmenter is measured against: ONNX Runtime's bare <c>Run</c> of the model's original graph
-/// (no surgery, all its outputs, full-size masks included), on an input tensor prepared once, with the same session
-/// options as the segmenter.
+/// (no surgery, all its outputs, full-size masks included) on an input tensor prepared once, with the same session
+/// options as the segmenter. Benchmarks interleave <see cref="RunOnce"/> with segmenter passes so machine load
+/// drifts affect both alike.
 /// </summary>
-public static class BareRunBenchmark
+public sealed class BareRunBenchmark : IDisposable
 {
-    public static IReadOnlyList<TimeSpan> Measure(string modelPath, SegmenterOptions options, RgbImage image, int warmupRuns, int runs)
+    private readonly InferenceSession _session;
+    private readonly OrtValue _input;
+    private readonly string _inputName;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+
+    public BareRunBenchmark(string modelPath, SegmenterOptions options, RgbImage image)
     {
         var package = ModelPackage.Locate(modelPath);
         var card = package.ReadCard();
@@ -27,25 +34,28 @@ public static class BareRunBenchmark
         var recipe = InputRecipe.For(format, card.Input);
         var geometry = InputGeometry.Plan(image.Width, image.Height, recipe, options.MaxInputSide, options.MaxAspectRatio);
 
-        var (session, _) = SessionFactory.Create(model.ToByteArray(), options, NullLogger.Instance);
-        using (session)
+        (_session, _) = SessionFactory.Create(model.ToByteArray(), options, NullLogger.Instance);
+        _input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
+            [3, geometry.TensorHeight, geometry.TensorWidth]);
+        InputTensorWriter.Write(image, geometry, recipe, _input.GetTensorMutableDataAsSpan<float>());
+        _inputName = signature.Inputs[0].Name;
+        _outputNames = signature.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    /// <summary>One Run, outputs released; returns its wall time.</summary>
+    public TimeSpan RunOnce()
+    {
+        var clock = Stopwatch.StartNew();
+        using (_session.Run(_runOptions, [_inputName], [_input], _outputNames))
         {
-            using var input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
-                [3, geometry.TensorHeight, geometry.TensorWidth]);
-            InputTensorWriter.Write(image, geometry, recipe, input.GetTensorMutableDataAsSpan<float>());
-            var outputNames = signature.Outputs.Select(o => o.Name).ToArray();
-            using var runOptions = new RunOptions();
-            var times = new List<TimeSpan>(runs);
-            for (var i = 0; i < warmupRuns + runs; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                using (session.Run(runOptions, [signature.Inputs[0].Name], [input], outputNames))
-                {
-                    clock.Stop();
-                }
-                if (i >= warmupRuns) times.Add(clock.Elapsed);
-            }
-            return times;
+            return clock.Elapsed;
         }
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _input.Dispose();
+        _session.Dispose();
     }
 }
