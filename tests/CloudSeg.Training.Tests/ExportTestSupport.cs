@@ -37,6 +37,44 @@ internal static class ExportTestSupport
         return difference.item<float>();
     }
 
+    /// <summary>
+    /// Asserts two detection lists hold the same detections: same count, and every expected detection has its own
+    /// actual one with the same label whose box, score, mask (and mask IoU) agree within <paramref name="tolerance"/>.
+    /// Matched by content, not position: two detections whose scores differ by float rounding (1e-8) may come out in
+    /// either order from two correct implementations.
+    /// </summary>
+    /// <param name="expected">boxes [N, 4], labels [N], scores [N], masks [N, 1, 28, 28], mask_iou [N] or null.</param>
+    public static void AssertSameDetections(string context, (Tensor Boxes, Tensor Labels, Tensor Scores, Tensor Masks, Tensor? MaskIou) expected,
+        Dictionary<string, Tensor> actual, float tolerance)
+    {
+        var count = expected.Boxes.shape[0];
+        Assert.True(count == actual["boxes"].shape[0], $"{context}: {count} detections expected, {actual["boxes"].shape[0]} found");
+        var actualScores = Values<float>(actual["scores"]);
+        Assert.True(actualScores.Zip(actualScores.Skip(1)).All(p => p.First >= p.Second), $"{context}: scores not in decreasing order");
+        var expectedBoxes = Values<float>(expected.Boxes);
+        var expectedLabels = Values<long>(expected.Labels);
+        var expectedScores = Values<float>(expected.Scores);
+        Assert.Equal(expected.Masks.shape, actual["masks"].shape);
+        var expectedMasks = expected.Masks.flatten(1);
+        var expectedMaskIou = expected.MaskIou is null ? null : Values<float>(expected.MaskIou);
+        var actualBoxes = Values<float>(actual["boxes"]);
+        var actualLabels = Values<long>(actual["labels"]);
+        var actualMasks = actual["masks"].flatten(1);
+        var actualMaskIou = expected.MaskIou is null ? null : Values<float>(actual["mask_iou"]);
+        var used = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            var match = Enumerable.Range(0, (int)count).FirstOrDefault(j => !used[j] && actualLabels[j] == expectedLabels[i]
+                && Enumerable.Range(0, 4).All(k => MathF.Abs(actualBoxes[4 * j + k] - expectedBoxes[4 * i + k]) < tolerance), -1);
+            Assert.True(match >= 0, $"{context}: detection {i} (label {expectedLabels[i]}, score {expectedScores[i]}, box {string.Join(",", expectedBoxes.Skip(4 * i).Take(4))}) has no counterpart");
+            used[match] = true;
+            Assert.True(MathF.Abs(actualScores[match] - expectedScores[i]) < tolerance, $"{context}: detection {i}: score {expectedScores[i]} vs {actualScores[match]}");
+            Assert.True(MaxAbsDifference(expectedMasks[i], actualMasks[match]) < tolerance, $"{context}: detection {i}: masks differ");
+            if (expectedMaskIou is not null)
+                Assert.True(MathF.Abs(actualMaskIou![match] - expectedMaskIou[i]) < tolerance, $"{context}: detection {i}: mask IoU {expectedMaskIou[i]} vs {actualMaskIou[match]}");
+        }
+    }
+
     /// <summary>The tensor's elements, row-major (TorchSharp's accessor throws on empty tensors).</summary>
     public static T[] Values<T>(Tensor t) where T : unmanaged => t.numel() == 0 ? [] : t.contiguous().data<T>().ToArray();
 
