@@ -13,6 +13,7 @@ public static class Program
         ShapesCommand.Create(),
         EvalCommand.Create(),
         ExportCommand.Create(),
+        TrainCommand.Create(),
         UpCommand.Create(),
         DownCommand.Create(),
     };
