@@ -59,30 +59,34 @@ public sealed class ExportOpsTests
     }
 
     [Fact]
-    public void Nms_keeps_the_highest_box_of_each_overlapping_group_in_score_order()
+    public void Batched_nms_suppresses_within_a_group_only_and_keeps_score_order()
     {
-        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 1, 11, 11, 20, 20, 30, 30, 0, 0, 10, 9.9f, 50, 50, 60, 60 }, 5, 4);
-        using var scores = tensor(new float[] { 0.5f, 0.9f, 0.3f, 0.8f, 0.95f });
+        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 1, 11, 11, 20, 20, 30, 30, 0, 0, 10, 9.9f, 50, 50, 60, 60, 1, 1, 11, 11 }, 6, 4);
+        using var scores = tensor(new float[] { 0.5f, 0.9f, 0.3f, 0.8f, 0.95f, 0.6f });
+        using var groups = tensor(new long[] { 0, 0, 0, 0, 0, 1 });
 
-        var g = new OnnxGraphBuilder("nms");
-        var kept = g.NonMaxSuppression(g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }), 0.5f);
-        g.Output(kept, "kept", DataType.Int64, new long?[] { null });
+        var kept = RunBatchedNms(boxes, scores, groups, groupCount: 2);
 
-        var actual = RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores))["kept"];
-        // Box 1 (0.9) suppresses 0 (IoU 0.68) and 3 (IoU 0.67); 4 and 2 overlap nothing.
-        Assert.Equal(new long[] { 4, 1, 2 }, Values<long>(actual));
+        // In group 0, box 1 (0.9) suppresses 0 (IoU 0.68) and 3 (IoU 0.67); box 5 overlaps box 1 exactly but is in group 1.
+        Assert.Equal(new long[] { 4, 1, 5, 2 }, kept);
     }
 
     [Fact]
-    public void Nms_of_no_boxes_keeps_nothing()
+    public void Batched_nms_of_no_boxes_keeps_nothing()
     {
         using var boxes = zeros(0, 4);
         using var scores = zeros(0);
+        using var groups = zeros(0, dtype: ScalarType.Int64);
 
+        Assert.Empty(RunBatchedNms(boxes, scores, groups, groupCount: 3));
+    }
+
+    private static long[] RunBatchedNms(Tensor boxes, Tensor scores, Tensor groups, long groupCount)
+    {
         var g = new OnnxGraphBuilder("nms");
-        var kept = g.NonMaxSuppression(g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }), 0.5f);
+        var kept = SelectionEmitter.BatchedNms(g, g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }),
+            g.Input("groups", DataType.Int64, new long?[] { null }), groupCount, 0.5f);
         g.Output(kept, "kept", DataType.Int64, new long?[] { null });
-
-        Assert.Equal(new long[] { 0 }, RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores))["kept"].shape);
+        return Values<long>(RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores), ("groups", groups))["kept"]);
     }
 }

@@ -84,15 +84,13 @@ public static class OnnxOps
     }
 
     /// <summary>
-    /// Greedy NMS over boxes [N, 4] (x1, y1, x2, y2) and scores [N]: kept indices [K] int64 in decreasing score
-    /// order, suppressing boxes whose IoU with a kept one exceeds the threshold (torchvision.ops.nms semantics).
+    /// ONNX NonMaxSuppression: per batch and class, greedy NMS in decreasing score order over boxes [B, N, 4]
+    /// (x1, y1, x2, y2) with scores [B, C, N], suppressing IoU &gt; <paramref name="iouThreshold"/> (torchvision.ops.nms
+    /// semantics) and ignoring boxes scoring &lt;= <paramref name="scoreThreshold"/>. Returns int64 [K, 3] rows
+    /// (batch, class, box), class-major, each class in decreasing score order.
     /// </summary>
-    public static string NonMaxSuppression(this OnnxGraphBuilder g, string boxes, string scores, float iouThreshold)
-    {
-        var selected = g.Node("NonMaxSuppression",
-            [g.Unsqueeze(boxes, 0), g.Unsqueeze(g.Unsqueeze(scores, 0), 0), g.Vector(long.MaxValue), g.Constant([iouThreshold], 1)]);
-        return g.Squeeze(g.Slice(selected, 2, 3, 1), 1);
-    }
+    public static string NonMaxSuppression(this OnnxGraphBuilder g, string boxes, string scores, float iouThreshold, float scoreThreshold) =>
+        g.Node("NonMaxSuppression", [boxes, scores, g.Vector(long.MaxValue), g.Constant([iouThreshold], 1), g.Constant([scoreThreshold], 1)]);
 
     /// <summary>
     /// RoIAlign with average pooling; aligned=True (torchvision) is ONNX's half_pixel mode (boxes shifted by −0.5),

@@ -21,8 +21,7 @@ public static class SelectionEmitter
         var groupIds = g.Constant(Enumerable.Range(0, (int)groupCount).Select(i => (long)i).ToArray(), groupCount, 1);
         var inGroup = g.Equal(g.Unsqueeze(groups, 0), groupIds);                      // [G, N]
         var groupScores = g.Where(inGroup, g.Unsqueeze(scores, 0), g.Scalar(float.NegativeInfinity));
-        var selected = g.Node("NonMaxSuppression",
-            [g.Unsqueeze(boxes, 0), g.Unsqueeze(groupScores, 0), g.Vector(long.MaxValue), g.Constant([iouThreshold], 1), g.Constant([float.MinValue], 1)]);
+        var selected = g.NonMaxSuppression(g.Unsqueeze(boxes, 0), g.Unsqueeze(groupScores, 0), iouThreshold, float.MinValue);
         var kept = g.Squeeze(g.Slice(selected, 2, 3, 1), 1);                          // group-major
         var (_, order) = g.TopK(g.Gather(scores, kept), g.Dim(kept, 0));             // re-sort all groups by score
         return g.Gather(kept, order);
