@@ -23,7 +23,9 @@ public sealed class ProcessRegistry(string runFolder)
         try
         {
             var process = Process.GetProcessById(int.Parse(parts[0]));
-            if (process.StartTime.ToUniversalTime().Ticks == long.Parse(parts[1])) return process;
+            // .NET derives StartTime from the boot time it estimates per process, so allow a little drift.
+            var recorded = new DateTime(long.Parse(parts[1]), DateTimeKind.Utc);
+            if ((process.StartTime.ToUniversalTime() - recorded).Duration() < TimeSpan.FromSeconds(1)) return process;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
