@@ -58,6 +58,27 @@ public sealed class ExportOpsTests
         Assert.Equal(0f, MaxAbsDifference(expected, RunOnnx(g.Build("test"), ("x", x))["y"]));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Multi_scale_roi_align_matches_ours_including_boxes_outside_the_map(bool aligned)
+    {
+        manual_seed(4);
+        var features = new[] { randn(1, 3, 32, 24), randn(1, 3, 16, 12), randn(1, 3, 8, 6), randn(1, 3, 4, 3) };
+        // Small and large boxes (every pyramid level), one partly and one wholly outside the 128×96 image.
+        using var boxes = tensor(new float[] { 1, 2, 9, 12, 10.5f, 3.25f, 60, 70, 0, 0, 96, 128, -20, -10, 30, 40, 100, 140, 130, 190, 40, 40, 41, 41 }, 6, 4);
+        var pooler = new CloudSeg.Training.Ops.MultiScaleRoIAlign(7, [4, 8, 16, 32], samplingRatio: 2, aligned: aligned);
+        using var expected = pooler.Forward(features, [boxes]);
+
+        var g = new OnnxGraphBuilder("roialign");
+        var inputs = features.Select((f, i) => g.Input($"p{i}", DataType.Float, 1, 3, f.shape[2], f.shape[3])).ToList();
+        var pooled = RoIAlignEmitter.Emit(g, inputs, 3, g.Input("boxes", DataType.Float, null, 4), 7, aligned);
+        g.Output(pooled, "pooled", DataType.Float, null, 3, 7, 7);
+        var actual = RunOnnx(g.Build("test"), [.. features.Select((f, i) => ($"p{i}", f)), ("boxes", boxes)])["pooled"];
+
+        Assert.True(MaxAbsDifference(expected, actual) < 1e-5f);
+    }
+
     [Fact]
     public void Batched_nms_suppresses_within_a_group_only_and_keeps_score_order()
     {
