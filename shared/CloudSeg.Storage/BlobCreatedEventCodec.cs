@@ -58,7 +58,7 @@ public static class BlobCreatedEventCodec
             Api = api,
             ClientRequestId = Guid.NewGuid().ToString(),
             RequestId = Guid.NewGuid().ToString(),
-            ETag = eTag,
+            ETag = BlobVersion.Of(eTag),
             ContentType = contentType,
             ContentLength = contentLength,
             BlobType = "BlockBlob",

@@ -18,7 +18,7 @@ public sealed partial class CloudSegStorage
         var headers = new BlobHttpHeaders { ContentType = contentType ?? ContentTypes.FromFileName(blobName) };
         await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers }, ct).ConfigureAwait(false);
         BlobProperties props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
-        return await AnnounceAsync(blobName, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
+        return await AnnounceAsync(blobName, BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -29,17 +29,22 @@ public sealed partial class CloudSegStorage
         DateTimeOffset lastModified, CancellationToken ct = default)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        eTag = BlobVersion.Of(eTag);
         var row = await GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
-        row.Status = ImageStatus.Queued;
-        row.SourceETag = eTag;
-        row.ContentType = contentType;
-        row.ContentLength = contentLength;
-        row.UploadedAt = lastModified;
-        row.QueuedAt = DateTimeOffset.UtcNow;
-        row.Attempts = 0;
-        row.Error = null;
-        row.ErrorKind = null;
-        await UpsertImageAsync(row, ct).ConfigureAwait(false);
+        // A version that already has its outcome keeps it: the worker decides whether the event is a no-op.
+        if (!(row.IsFinished && row.SourceETag == eTag))
+        {
+            row.Status = ImageStatus.Queued;
+            row.SourceETag = eTag;
+            row.ContentType = contentType;
+            row.ContentLength = contentLength;
+            row.UploadedAt = lastModified;
+            row.QueuedAt = DateTimeOffset.UtcNow;
+            row.Attempts = 0;
+            row.Error = null;
+            row.ErrorKind = null;
+            await UpsertImageAsync(row, ct).ConfigureAwait(false);
+        }
 
         var e = BlobCreatedEventCodec.Create(Options.AccountName, StorageNames.UploadsContainer, blobName,
             Uploads.GetBlobClient(blobName).Uri, eTag, contentType, contentLength, lastModified);

@@ -92,7 +92,7 @@ public sealed partial class SegmentImage(
             return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob no longer exists.", delivery, ct).ConfigureAwait(false);
         }
 
-        var etag = props.ETag.ToString();
+        var etag = BlobVersion.Of(props.ETag);
         if (row.Status == ImageStatus.Succeeded && row.SourceETag == etag && row.ModelVersion == lease.Version
             || row.Status == ImageStatus.Failed && row.ErrorKind == FailureKind.BadInput && row.SourceETag == etag)
         {

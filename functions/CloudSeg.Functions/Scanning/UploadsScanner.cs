@@ -33,7 +33,7 @@ public sealed partial class UploadsScanner(
         var announced = 0;
         await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
         {
-            var etag = blob.Properties.ETag?.ToString() ?? "";
+            var etag = BlobVersion.Of(blob.Properties.ETag);
             var reason = known.TryGetValue(blob.Name, out var row) ? WhyAnnounce(row, etag, now) : "no index row";
             if (reason is null) continue;
             await storage.AnnounceAsync(blob.Name, etag, blob.Properties.ContentType, blob.Properties.ContentLength ?? 0,

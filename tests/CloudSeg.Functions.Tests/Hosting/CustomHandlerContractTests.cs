@@ -166,7 +166,7 @@ public sealed class CustomHandlerContractTests(CustomHandlerContractTests.Handle
         await blob.UploadAsync(new BinaryData(content));
         var props = (await blob.GetPropertiesAsync()).Value;
         return BlobCreatedEventCodec.ToJson(BlobCreatedEventCodec.Create("devstoreaccount1", StorageNames.UploadsContainer, name, blob.Uri,
-            props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified));
+            BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified));
     }
 
     // The shape the Functions host sends for a queue trigger: the message as a string under the binding name, and the

@@ -46,7 +46,7 @@ public class HotSwapTests(LocalRunnerFixture host) : IClassFixture<LocalRunnerFi
         var onOldModel = earlyRows.FirstOrDefault(r => r.ModelVersion == before) ?? earlyRows[0];
         var props = (await host.Storage.Uploads.GetBlobClient(onOldModel.BlobName).GetPropertiesAsync()).Value;
         var again = BlobCreatedEventCodec.Create("devstoreaccount1", StorageNames.UploadsContainer, onOldModel.BlobName,
-            host.Storage.Uploads.GetBlobClient(onOldModel.BlobName).Uri, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified);
+            host.Storage.Uploads.GetBlobClient(onOldModel.BlobName).Uri, BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified);
         await host.Storage.Requests.SendMessageAsync(BlobCreatedEventCodec.ToJson(again));
         var reprocessed = await Eventually.ValueAsync(async () =>
         {
