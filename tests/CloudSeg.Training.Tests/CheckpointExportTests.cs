@@ -17,7 +17,7 @@ public sealed class CheckpointExportTests : IDisposable
         using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
             Checkpoint.Save(Path.Combine(_run, Trainer.FinalModelFolder), model, null,
                 new CheckpointInfo(40, 40, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 12.5));
-        await File.WriteAllTextAsync(Path.Combine(_run, CheckpointExport.EvaluationFileName),
+        await File.WriteAllTextAsync(Path.Combine(_run, TrainingRun.EvaluationFileName),
             """{"bbox": {"AP": 0.61, "AP50": 0.9, "AP75": 0.7, "APs": -1, "APm": 0.5, "APl": 0.65, "AR1": 0.3}, "segm_rescored": {"AP": 0.77}}""");
         var annotations = Path.Combine(_run, "annotations.json");
         await File.WriteAllTextAsync(annotations, """{"images": [], "annotations": [], "categories": []}""");

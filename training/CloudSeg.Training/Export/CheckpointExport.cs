@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudSeg.Evaluation.Sources;
 using CloudSeg.Inference;
 using CloudSeg.Training.Engine;
 
@@ -24,8 +25,6 @@ public sealed record CheckpointExportResult(string CheckpointDirectory, string O
 /// <summary>Checkpoint → model package: rebuilds the trained model and writes model.onnx + model.card.json.</summary>
 public static class CheckpointExport
 {
-    public const string EvaluationFileName = "evaluation.json";
-    private const string AnnotationsFileName = "annotations.json";
 
     public static async Task<CheckpointExportResult> ExportAsync(CheckpointExportRequest request, CancellationToken cancellationToken)
     {
@@ -64,7 +63,7 @@ public static class CheckpointExport
     private static string? DefaultMetrics(string checkpointDirectory)
     {
         var runDirectory = Path.GetDirectoryName(Path.GetFullPath(checkpointDirectory).TrimEnd(Path.DirectorySeparatorChar));
-        var candidate = runDirectory is null ? null : Path.Combine(runDirectory, EvaluationFileName);
+        var candidate = runDirectory is null ? null : Path.Combine(runDirectory, TrainingRun.EvaluationFileName);
         return candidate is not null && File.Exists(candidate) ? candidate : null;
     }
 
@@ -83,5 +82,5 @@ public static class CheckpointExport
     }
 
     private static string AnnotationsPath(string trainingData) =>
-        Directory.Exists(trainingData) ? Path.Combine(trainingData, AnnotationsFileName) : trainingData;
+        Directory.Exists(trainingData) ? Path.Combine(trainingData, FolderDatasetSource.AnnotationsFileName) : trainingData;
 }
