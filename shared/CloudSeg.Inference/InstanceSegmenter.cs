@@ -66,7 +66,9 @@ public sealed class InstanceSegmenter : IDisposable
         var format = options.Format
                      ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, roles, maskAnalysis));
 
+        var originalRoles = roles;
         var masksArePasted = maskAnalysis.PastesIntoImage;
+        var edited = false;
         if (masksArePasted && options.CutMaskPasting)
         {
             if (maskAnalysis.LowResolutionMasks is { } lowResMasks)
@@ -74,6 +76,7 @@ public sealed class InstanceSegmenter : IDisposable
                 MaskPasteCut.Cut(model.Graph, roles.Masks, lowResMasks);
                 roles = roles with { Masks = lowResMasks };
                 masksArePasted = false;
+                edited = true;
             }
             else
             {
@@ -81,8 +84,26 @@ public sealed class InstanceSegmenter : IDisposable
                     package.OnnxPath, maskAnalysis.Reason);
             }
         }
+        if (format == ModelFormat.Torchvision && options.FixResizeRounding && ResizeRoundingFix.Apply(model.Graph) is > 0 and var fixes)
+        {
+            logger.LogDebug("Rewrote {Count} resize-size computations of {Model} to torchvision's rounding", fixes, package.OnnxPath);
+            edited = true;
+        }
 
-        var (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+        InferenceSession session;
+        string provider;
+        try
+        {
+            (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+        }
+        catch (OnnxRuntimeException e) when (edited)
+        {
+            // Our edits should always give a valid graph; if one does not, the original graph still works.
+            logger.LogWarning(e, "The edited graph of {Model} did not load; using the original graph", package.OnnxPath);
+            (session, provider) = SessionFactory.Create(File.ReadAllBytes(package.OnnxPath), options, logger);
+            roles = originalRoles;
+            masksArePasted = maskAnalysis.PastesIntoImage;
+        }
         logger.LogInformation(
             "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
             card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",

@@ -49,6 +49,9 @@ public sealed class SegmenterOptions
 
     /// <summary>Cut torchvision's full-size mask pasting out of the graph at load time and paste the kept masks ourselves.</summary>
     public bool CutMaskPasting { get; set; } = true;
+
+    /// <summary>Make a torchvision graph pick its resized size exactly as torchvision does (see <see cref="ResizeRoundingFix"/>).</summary>
+    public bool FixResizeRounding { get; set; } = true;
 }
 
 /// <summary>Per-call overrides of the segmenter's thresholds.</summary>

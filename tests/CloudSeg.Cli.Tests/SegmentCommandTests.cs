@@ -34,12 +34,12 @@ public sealed class SegmentCommandTests : IDisposable
         var classes = Path.Combine(_work, "classes.txt");
         File.WriteAllLines(classes, ["circle", "square", "triangle"]);
 
-        var (exit, console) = await CliRunner.RunAsync("segment", RepoPaths.FixtureImage("landscape_320x240"),
+        var (exit, console) = await CliRunner.RunAsync("segment", RepoPaths.FixtureImage("portrait_180x260"),
             "--model", onnx, "--format", "modelzoo", "--classes", classes, "--score-threshold", "0", "--output", Output);
 
         Assert.True(exit == 0, console);
         Assert.Contains("(modelzoo)", console);
-        AssertMatchesFixture("modelzoo-tiny", "landscape_320x240", imageId: 1);
+        AssertMatchesFixture("modelzoo-tiny", "portrait_180x260", imageId: 1, minFraction: 0.85);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class SegmentCommandTests : IDisposable
         var folder = Path.Combine(_work, "in");
         Directory.CreateDirectory(folder);
         File.Copy(RepoPaths.FixtureImage("tiny_40x30"), Path.Combine(folder, "a.png"));
-        File.Copy(RepoPaths.FixtureImage("wide_420x120"), Path.Combine(folder, "b.png"));
+        File.Copy(RepoPaths.FixtureImage("wide_400x120"), Path.Combine(folder, "b.png"));
         File.WriteAllText(Path.Combine(folder, "readme.txt"), "not picked up: not an image extension");
 
         var (exit, console) = await CliRunner.RunAsync("segment", folder, "--model", RepoPaths.FixtureModel("torchvision-tiny"), "--output", Output);
@@ -93,26 +93,32 @@ public sealed class SegmentCommandTests : IDisposable
     }
 
     /// <summary>The JSON is a COCO results list equal to the fixture's expected outputs (boxes as x,y,w,h in image
-    /// pixels, pycocotools RLE strings) and the overlay is a PNG of the image's size.</summary>
-    private void AssertMatchesFixture(string model, string stem, int imageId)
+    /// pixels, pycocotools RLE strings) and the overlay is a PNG of the image's size. <paramref name="minFraction"/> &lt; 1
+    /// allows for the model zoo fixture's tie-broken proposals (see the inference tests).</summary>
+    private void AssertMatchesFixture(string model, string stem, int imageId, double minFraction = 1.0)
     {
         var expected = ReadExpected(model, stem);
+        var input = ImageDecoder.DecodeFile(RepoPaths.FixtureImage(stem));
         using var json = File.OpenRead(Path.Combine(Output, stem + ".json"));
         var results = CocoResultsJson.Read(json);
-        Assert.Equal(expected.Count, results.Count);
+        var allowedMisses = (int)Math.Floor(expected.Count * (1 - minFraction));
+        Assert.InRange(results.Count, expected.Count - allowedMisses, expected.Count + allowedMisses);
+        var found = 0;
         foreach (var want in expected)
         {
             var box = want.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-            var got = results.Single(r => Math.Abs(r.Bbox[0] - box[0]) < 1e-3 && Math.Abs(r.Bbox[1] - box[1]) < 1e-3);
+            var got = results.SingleOrDefault(r => Math.Abs(r.Bbox[0] - box[0]) < 1e-3 && Math.Abs(r.Bbox[1] - box[1]) < 1e-3
+                                                   && Math.Abs(r.Bbox[2] - (box[2] - box[0])) < 1e-3 && Math.Abs(r.Bbox[3] - (box[3] - box[1])) < 1e-3);
+            if (got is null) continue;
+            found++;
             Assert.Equal(imageId, got.ImageId);
             Assert.Equal(want.GetProperty("label").GetInt32(), got.CategoryId);
-            Assert.Equal(box[2] - box[0], got.Bbox[2], 1e-3f);
-            Assert.Equal(box[3] - box[1], got.Bbox[3], 1e-3f);
             Assert.Equal(want.GetProperty("score").GetSingle(), got.Score, 1e-4f);
             Assert.Equal(want.GetProperty("rle").GetString(), got.Segmentation!.Counts);
+            Assert.Equal((input.Height, input.Width), (got.Segmentation.Height, got.Segmentation.Width));
         }
+        Assert.True(found >= expected.Count - allowedMisses, $"{found} of {expected.Count} expected instances in the JSON");
         var overlay = ImageDecoder.DecodeFile(Path.Combine(Output, stem + ".overlay.png"));
-        var input = ImageDecoder.DecodeFile(RepoPaths.FixtureImage(stem));
         Assert.Equal((input.Width, input.Height), (overlay.Width, overlay.Height));
         if (expected.Count > 0)
             Assert.NotEqual(input.Pixels, overlay.Pixels);

@@ -47,6 +47,29 @@ public static class FixtureComparison
         Assert.True(identicalMasks >= expected.Instances.Count * 0.9, $"only {identicalMasks} of {expected.Instances.Count} masks are identical");
     }
 
+    /// <summary>For references whose proposals depend on exact ties (see the model zoo tests): at least
+    /// <paramref name="minFraction"/> of the expected instances must be found exactly (label, box within 1e-3 px, score,
+    /// identical mask), and the counts may differ by at most the rest.</summary>
+    public static void AssertMostlyMatches(ExpectedImage expected, Segmentation actual, double minFraction, ITestOutputHelper? log = null)
+    {
+        Assert.Equal(expected.Width, actual.Width);
+        Assert.Equal(expected.Height, actual.Height);
+        var allowedMisses = (int)Math.Floor(expected.Instances.Count * (1 - minFraction));
+        Assert.InRange(actual.Instances.Count, expected.Instances.Count - allowedMisses, expected.Instances.Count + allowedMisses);
+        var unmatched = actual.Instances.ToList();
+        var found = 0;
+        foreach (var want in expected.Instances)
+        {
+            var got = unmatched.FirstOrDefault(i => i.CategoryId == want.Label && BoxDistance(want.Box, i) <= 1e-3
+                                                    && Math.Abs(i.Score - want.Score) <= 1e-4 && i.Mask.ToCompressedString() == want.Rle);
+            if (got is null) continue;
+            unmatched.Remove(got);
+            found++;
+        }
+        log?.WriteLine($"{found} of {expected.Instances.Count} expected instances reproduced exactly; {actual.Instances.Count} returned");
+        Assert.True(found >= expected.Instances.Count - allowedMisses, $"only {found} of {expected.Instances.Count} instances reproduced");
+    }
+
     private static double BoxDistance(float[] box, SegmentedInstance instance) =>
         new[] { box[0] - instance.Box.X1, box[1] - instance.Box.Y1, box[2] - instance.Box.X2, box[3] - instance.Box.Y2 }
             .Max(d => Math.Abs((double)d));
