@@ -8,7 +8,8 @@ namespace CloudSeg.EndToEnd.Tests;
 /// What a user does in the dashboard, end to end: drop images, watch their tiles turn succeeded (the functions' local
 /// runner segments them for real), open one, switch an instance off and on, and see why a broken file failed.
 /// </summary>
-public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<StackFixture>
+[Collection(StackCollection.Name)]
+public sealed class DashboardFlowTests(StackFixture stack)
 {
     private static readonly TimeSpan SegmentTimeout = TimeSpan.FromMinutes(2);
 
@@ -21,7 +22,7 @@ public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<Stack
         var files = TestImages.WithInstances.Select(f => TestImages.CopyFixture(f, folder, $"{run}-{f}")).ToArray();
         var names = files.Select(Path.GetFileName).ToArray();
 
-        await OpenAsync(page, "/upload");
+        await page.OpenAsync("/upload");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(files);
 
         // Each tile appears at once and follows the index without a reload until it is succeeded.
@@ -35,7 +36,7 @@ public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<Stack
         Assert.Equal(ImageStatus.Succeeded, row?.Status);
         Assert.True(row!.InstanceCount > 0, $"the test model found no instance in {names[0]}; the toggle step needs one");
 
-        await OpenAsync(page, "/");
+        await page.OpenAsync("/");
         await Expect(Tile(page, names[0]!).Locator("img.gallery-thumb")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "gallery.png") });
 
@@ -75,7 +76,7 @@ public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<Stack
         var file = TestImages.TruncatedJpeg(folder, name);
         var notAnImage = TestImages.TextNamedJpeg(folder, $"{run}-notes.jpg");
 
-        await OpenAsync(page, "/upload");
+        await page.OpenAsync("/upload");
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync([file, notAnImage]);
 
         // The text file never reaches storage: its tile says why at once.
@@ -93,7 +94,7 @@ public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<Stack
         await tile.ClickAsync();
         await Expect(page.Locator("[data-testid=failure-reason]")).ToContainTextAsync(row.Error!);
 
-        await OpenAsync(page, "/failures");
+        await page.OpenAsync("/failures");
         var failure = page.Locator("tr", new() { Has = page.Locator($"[data-testid=failure-name]:has-text('{name}')") });
         await Expect(failure.Locator("[data-testid=failure-reason]")).ToHaveTextAsync(row.Error!);
         await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "failures.png") });
@@ -101,12 +102,6 @@ public sealed class DashboardFlowTests(StackFixture stack) : IClassFixture<Stack
 
     private static ILocator Tile(IPage page, string name) => page.Locator($"[data-testid=gallery-tile][data-name='{name}']");
 
-    /// <summary>Navigates and waits until the Blazor circuit is attached (before that, clicks and files go nowhere).</summary>
-    private static async Task OpenAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await Expect(page.Locator("[data-testid=app]")).ToHaveAttributeAsync("data-interactive", "true");
-    }
 
     /// <summary>Polls the overlay canvas until the number of painted (non-transparent) pixels satisfies <paramref name="condition"/>.</summary>
     private static async Task<int> WaitForPaintedPixelsAsync(IPage page, Func<int, bool> condition)

@@ -55,6 +55,8 @@ public sealed class StackFixture : IAsyncLifetime
             ],
         });
         Directory.CreateDirectory(ScreenshotFolder);
+        // The machine may be busy with other suites: give assertions room instead of Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     public async Task<IPage> NewPageAsync()
