@@ -16,6 +16,8 @@ public static class Program
         TrainCommand.Create(),
         UpCommand.Create(),
         DownCommand.Create(),
+        UploadCommand.Create(),
+        StatusCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();

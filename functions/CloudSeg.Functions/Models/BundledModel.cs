@@ -1,6 +1,11 @@
+using System.Reflection;
+
 namespace CloudSeg.Functions.Models;
 
-/// <summary>Finds the model package shipped with the app: the trained default, or the test model until there is one.</summary>
+/// <summary>
+/// Finds the model package shipped with the app: the trained default, or the test model until there is one. Looked
+/// for above the app folder (a deployed app carries models/default), the working directory and the clone it was built from.
+/// </summary>
 public static class BundledModel
 {
     private static readonly string[] Candidates =
@@ -17,9 +22,10 @@ public static class BundledModel
                 throw new DirectoryNotFoundException($"Models:BundledModelDirectory '{options.BundledModelDirectory}' holds no model.onnx.");
             return Path.GetFullPath(options.BundledModelDirectory);
         }
+        var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), BuiltFromClone() }.OfType<string>().ToArray();
         foreach (var candidate in Candidates)
         {
-            foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            foreach (var start in starts)
             {
                 for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 {
@@ -29,8 +35,11 @@ public static class BundledModel
             }
         }
         throw new DirectoryNotFoundException(
-            "No bundled model: set Models:BundledModelDirectory, or run from a checkout that has models/default or the test model.");
+            "No bundled model: set Models:BundledModelDirectory, or run from a clone that has models/default or the test model.");
     }
+
+    private static string? BuiltFromClone() =>
+        typeof(BundledModel).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
 
     private static bool HasModel(string directory) => File.Exists(Path.Combine(directory, "model.onnx"));
 }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using CloudSeg.Cli.Segmenting;
+using CloudSeg.LocalEnvironment;
+using CloudSeg.Storage;
+using Spectre.Console;
+
+namespace CloudSeg.Cli.Commands;
+
+/// <summary>
+/// <c>cloudseg upload FILES…</c>: puts images into the <c>uploads</c> container of the running system (local Azurite by
+/// default) and announces each with its BlobCreated event; <c>--wait</c> follows them until segmented or failed.
+/// </summary>
+public static class UploadCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Image files, or folders whose images are uploaded", Arity = ArgumentArity.OneOrMore };
+        var prefix = new Option<string>("--prefix") { Description = "Blob name prefix (a \"folder\" in uploads), e.g. holiday/", DefaultValueFactory = _ => "" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until every upload is segmented or failed and show the outcome" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 300 };
+        var connection = ConnectionOption();
+        var command = new Command("upload", "Upload images to the running system's uploads container; each gets segmented by the functions")
+        {
+            files, prefix, wait, timeout, connection,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var storage = Connect(parse.GetValue(connection));
+            var jobs = ImageJob.Expand(parse.GetValue(files)!);
+            var receipts = new List<UploadReceipt>();
+            foreach (var job in jobs)
+            {
+                if (!File.Exists(job.Path))
+                {
+                    CliTables.Error(job.Path, "no such file");
+                    continue;
+                }
+                await using var content = File.OpenRead(job.Path);
+                var receipt = await storage.UploadImageAsync(parse.GetValue(prefix) + Path.GetFileName(job.Path), content, ct: ct);
+                receipts.Add(receipt);
+                AnsiConsole.MarkupLineInterpolated($"uploaded [bold]{receipt.BlobName}[/] (version {receipt.ETag}, message {receipt.MessageId})");
+            }
+            if (receipts.Count == 0) return 2;
+            if (!parse.GetValue(wait)) return 0;
+
+            var rows = await WaitAsync(storage, receipts, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+            AnsiConsole.Write(StatusCommand.RowsTable(rows));
+            return rows.All(r => r.Status == ImageStatus.Succeeded) ? 0 : 1;
+        });
+        return command;
+    }
+
+    /// <summary>--connection-string, shared with <c>status</c>: else Storage__ConnectionString, else the local system's Azurite.</summary>
+    internal static Option<string?> ConnectionOption() => new("--connection-string")
+    {
+        Description = "Storage connection string (default: $Storage__ConnectionString, else the local Azurite of `cloudseg up`)",
+    };
+
+    internal static CloudSegStorage Connect(string? connectionString) => CloudSegStorage.Create(new StorageOptions
+    {
+        ConnectionString = connectionString
+            ?? Environment.GetEnvironmentVariable("Storage__ConnectionString")
+            ?? AzuriteServer.ConnectionStringFor(AzuritePorts.Default),
+    });
+
+    private static async Task<IReadOnlyList<ImageIndexEntity>> WaitAsync(CloudSegStorage storage, IReadOnlyList<UploadReceipt> receipts,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        var finished = new Dictionary<string, ImageIndexEntity>();
+        try
+        {
+            await CliTables.ProgressAsync("Segmenting", receipts.Count, async progress =>
+            {
+                await Poll.UntilAsync(async () =>
+                {
+                    foreach (var receipt in receipts.Where(r => !finished.ContainsKey(r.BlobName)))
+                    {
+                        if (await storage.GetImageAsync(receipt.BlobName, ct) is { IsFinished: true } row && row.SourceETag == receipt.ETag)
+                        {
+                            finished[receipt.BlobName] = row;
+                            progress.Increment(1);
+                        }
+                    }
+                    return finished.Count == receipts.Count;
+                }, "the uploads to be processed", timeout, ct);
+            });
+        }
+        catch (TimeoutException e)
+        {
+            CliTables.Error("upload", $"{e.Message} Is the functions host running (`cloudseg up`)?");
+        }
+        var rows = new List<ImageIndexEntity>();
+        foreach (var receipt in receipts)
+        {
+            rows.Add(finished.GetValueOrDefault(receipt.BlobName) ?? await storage.GetImageAsync(receipt.BlobName, ct) ?? ImageIndexEntity.ForBlob(receipt.BlobName));
+        }
+        return rows;
+    }
+}
