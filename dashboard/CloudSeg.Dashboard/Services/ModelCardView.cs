@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace CloudSeg.Dashboard.Services;
 
 /// <summary>
-/// The parts of a model card (model.card.json) the models page shows. The card's <c>metrics</c> object is nested
-/// (e.g. <c>segm</c> / <c>bbox</c>, with and without MaskIoU rescoring); it is flattened into one AP row per path so the
-/// page shows whatever the evaluator wrote without this class knowing its exact shape.
+/// The parts of a model card (model.card.json) the models page shows. The card's <c>metrics</c> object holds COCO
+/// summaries (<c>bbox</c>, <c>segm</c>, and <c>bbox_rescored</c> / <c>segm_rescored</c> with MaskIoU rescoring); it is
+/// flattened into one AP row per path, so summaries an evaluator adds later show up too.
 /// </summary>
 public sealed record ModelCardView(
     string? Name,
@@ -28,6 +28,7 @@ public sealed record ModelCardView(
             : [];
         var rows = new List<ApRow>();
         if (root.TryGetProperty("metrics", out var metrics)) CollectRows(metrics, "", rows);
+        rows.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name)); // box rows, then mask rows, each plain then rescored
         var training = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetProperty("training", out var t) && t.ValueKind == JsonValueKind.Object)
         {
@@ -50,8 +51,19 @@ public sealed record ModelCardView(
             else if (p.Value.ValueKind == JsonValueKind.Object)
                 CollectRows(p.Value, path.Length == 0 ? p.Name : $"{path} / {p.Name}", rows);
         }
-        if (values.Count > 0) rows.Insert(0, new ApRow(path.Length == 0 ? "metrics" : path, values));
+        if (values.Count > 0) rows.Insert(0, new ApRow(DisplayName(path), values));
     }
+
+    /// <summary>"segm_rescored" reads as "mask, MaskIoU rescored"; unknown paths keep their own name.</summary>
+    private static string DisplayName(string path) => path switch
+    {
+        "" => "metrics",
+        "bbox" => "box",
+        "segm" => "mask",
+        "bbox_rescored" => "box, MaskIoU rescored",
+        "segm_rescored" => "mask, MaskIoU rescored",
+        _ => path,
+    };
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

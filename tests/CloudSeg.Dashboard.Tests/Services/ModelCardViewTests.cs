@@ -15,7 +15,10 @@ public sealed class ModelCardViewTests
               "metrics": {
                 "bbox": { "AP": 0.61, "AP50": 0.9, "AP75": 0.7, "APs": 0.2, "APm": 0.6, "APl": 0.8 },
                 "segm": { "AP": 0.55, "AP50": 0.88 },
-                "maskiou_rescored": { "segm": { "AP": 0.58 }, "bbox": { "AP": 0.61 } }
+                "segm_rescored": { "AP": 0.58 },
+                "bbox_rescored": { "AP": 0.62 },
+                "extra": { "per_class": { "AP": 0.4 } },
+                "dataset": "shapes-val"
               },
               "training": { "date": "2026-11-24", "epochs": 12 }
             }
@@ -25,11 +28,13 @@ public sealed class ModelCardViewTests
 
         Assert.Equal(["circle", "square"], view.Classes);
         Assert.Equal(0.3, view.ScoreThreshold);
+        Assert.Equal(["box", "box, MaskIoU rescored", "extra / per_class", "mask", "mask, MaskIoU rescored"], view.Metrics.Select(r => r.Name));
         var rows = view.Metrics.ToDictionary(r => r.Name);
-        Assert.Equal(0.61, rows["bbox"]["AP"]);
-        Assert.Equal(0.8, rows["bbox"]["APl"]);
-        Assert.Null(rows["segm"]["APl"]);
-        Assert.Equal(0.58, rows["maskiou_rescored / segm"]["AP"]);
+        Assert.Equal(0.61, rows["box"]["AP"]);
+        Assert.Equal(0.8, rows["box"]["APl"]);
+        Assert.Null(rows["mask"]["APl"]);
+        Assert.Equal(0.58, rows["mask, MaskIoU rescored"]["AP"]);
+        Assert.Equal(0.62, rows["box, MaskIoU rescored"]["AP"]);
         Assert.Equal("12", view.Training["epochs"]);
     }
 
