@@ -19,8 +19,8 @@ public static class TrainCommand
     public static Command Create()
     {
         var defaults = new TrainerOptions();
-        var data = new Option<DirectoryInfo>("--data") { Description = "Training data: a folder with annotations.json and images/ (COCO instances)" };
-        var val = new Option<DirectoryInfo?>("--val") { Description = "Validation data folder (same layout); evaluated with COCO AP after training" };
+        var data = new Option<string>("--data") { Description = "Training data: a folder with annotations.json and images/ (COCO instances), or a blob container URL" };
+        var val = new Option<string?>("--val") { Description = "Validation data (same forms as --data); evaluated with COCO AP after training" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for checkpoints/, model/, metrics.jsonl and evaluation.json" };
         var size = new Option<string>("--size") { Description = "small (CPU-sized heads, shapes) or standard (torchvision's dimensions)", DefaultValueFactory = _ => "small" };
         size.AcceptOnlyFromAmong("small", "standard");
@@ -65,8 +65,8 @@ public static class TrainCommand
             };
             var request = new TrainingRequest
             {
-                TrainData = dataFolder.FullName,
-                ValidationData = parse.GetValue(val)?.FullName,
+                TrainData = dataFolder,
+                ValidationData = parse.GetValue(val),
                 OutputDirectory = outFolder.FullName,
                 Size = parse.GetValue(size) == "standard" ? ModelSize.Standard : ModelSize.Small,
                 Backbone = ParseBackbone(parse.GetValue(backbone)!),

@@ -1,8 +1,8 @@
 using CloudSeg.Core.Coco;
 using CloudSeg.Datasets;
 using CloudSeg.Datasets.Augmentation;
+using CloudSeg.Datasets.Sources;
 using CloudSeg.Evaluation.Metrics;
-using CloudSeg.Evaluation.Sources;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +10,10 @@ using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Engine;
 
-/// <summary>What to train: data folders (COCO annotations.json + images/), the architecture and where to write.</summary>
+/// <summary>
+/// What to train: datasets (a folder with annotations.json + images/, or a blob container URL — see DatasetLocation),
+/// the architecture and where to write.
+/// </summary>
 public sealed record TrainingRequest
 {
     public required string TrainData { get; init; }
@@ -51,10 +54,10 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         IProgress<(int Done, int Total)>? evaluationProgress, CancellationToken cancellationToken)
     {
         options.Validate();
-        var train = await InstanceDataset.OpenAsync(FolderDatasetSource.Open(request.TrainData), cancellationToken);
+        var train = await InstanceDataset.OpenAsync(DatasetLocation.Open(request.TrainData), cancellationToken);
         var validation = request.ValidationData is null
             ? null
-            : await InstanceDataset.OpenAsync(FolderDatasetSource.Open(request.ValidationData), cancellationToken);
+            : await InstanceDataset.OpenAsync(DatasetLocation.Open(request.ValidationData), cancellationToken);
         var classes = train.Categories.ClassNames;
         _logger.LogInformation("Training on {Images} images of {Classes} classes from {Location}", train.Count, classes.Count - 1, train.Location);
 

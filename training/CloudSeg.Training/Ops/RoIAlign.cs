@@ -8,8 +8,9 @@ namespace CloudSeg.Training.Ops;
 /// a sample whose y &lt; -1 or y &gt; H (likewise x) contributes 0, one within a pixel of the border is clamped onto it;
 /// the average always divides by the full sample count. With <c>aligned</c>, box corners are shifted by -0.5 so a
 /// pixel's continuous coordinate is its centre.
-/// Built from tensor ops (four gathers and a weighted sum), so autograd provides the backward to the features.
-/// Boxes get no gradient, as in torchvision.
+/// The samples are taken with grid_sample (bilinear, border padding = torchvision's clamping, align_corners=False),
+/// whose native kernel interpolates without materialising the four neighbours and has its own backward; the
+/// out-of-range samples are then zeroed and each bin averaged. Boxes get no gradient, as in torchvision.
 /// </summary>
 public static class RoIAlign
 {
@@ -40,52 +41,46 @@ public static class RoIAlign
             roiHeight = roiHeight.clamp(min: 1.0);
         }
 
-        var (yLow, yHigh, yLowWeight, yHighWeight, yValid) =
-            SampleAxis(y1, roiHeight / outputHeight, outputHeight, samplingRatio, height);
-        var (xLow, xHigh, xLowWeight, xHighWeight, xValid) =
-            SampleAxis(x1, roiWidth / outputWidth, outputWidth, samplingRatio, width);
+        var ys = SamplePositions(y1, roiHeight / outputHeight, outputHeight, samplingRatio);
+        var xs = SamplePositions(x1, roiWidth / outputWidth, outputWidth, samplingRatio);
+        long sampleRows = ys.shape[1], sampleColumns = xs.shape[1];
+        var valid = (ys >= -1.0).logical_and_(ys <= height).unsqueeze(2)
+            .logical_and(((xs >= -1.0).logical_and_(xs <= width)).unsqueeze(1));
 
-        // Gather the four neighbours of every (y sample, x sample) pair from channels-last features.
-        var flatFeatures = features.permute(0, 2, 3, 1).reshape(-1, channels);
-        var imageOffset = (boxes[.., 0].to(int64) * (height * width)).view(-1, 1, 1);
-        Tensor Gather(Tensor ys, Tensor xs) =>
-            flatFeatures.index_select(0, (imageOffset + ys.unsqueeze(2) * width + xs.unsqueeze(1)).flatten())
-                .view(roiCount, ys.shape[1], xs.shape[1], channels);
+        // grid_sample's normalised coordinates for align_corners=False: pixel x ↦ (2x + 1) / W - 1.
+        var grid = stack(new[]
+        {
+            ((2 * xs + 1) / width - 1).unsqueeze(1).expand(roiCount, sampleRows, sampleColumns),
+            ((2 * ys + 1) / height - 1).unsqueeze(2).expand(roiCount, sampleRows, sampleColumns),
+        }, dim: 3);
 
-        var xLowW = xLowWeight.view(roiCount, 1, -1, 1);
-        var xHighW = xHighWeight.view(roiCount, 1, -1, 1);
-        var top = Gather(yLow, xLow) * xLowW + Gather(yLow, xHigh) * xHighW;
-        var bottom = Gather(yHigh, xLow) * xLowW + Gather(yHigh, xHigh) * xHighW;
-        var valid = (yValid.unsqueeze(2) & xValid.unsqueeze(1)).unsqueeze(3).to(features.dtype);
-        var samples = (top * yLowWeight.view(roiCount, -1, 1, 1) + bottom * yHighWeight.view(roiCount, -1, 1, 1)) * valid;
+        // grid_sample pairs grid n with image n, so sample each image's RoIs in one call and restore RoI order after.
+        var imageOfRoi = boxes[.., 0].to(int64);
+        var samples = new List<Tensor>();
+        var order = new List<Tensor>();
+        for (long image = 0; image < features.shape[0]; image++)
+        {
+            var mine = nonzero(imageOfRoi == image).flatten();
+            long count = mine.shape[0];
+            if (count == 0) continue;
+            var imageGrid = grid.index_select(0, mine).view(1, count * sampleRows, sampleColumns, 2);
+            var sampled = nn.functional.grid_sample(features[image].unsqueeze(0), imageGrid, GridSampleMode.Bilinear,
+                GridSamplePaddingMode.Border, align_corners: false);
+            samples.Add(sampled.view(channels, count, sampleRows, sampleColumns).transpose(0, 1));
+            order.Add(mine);
+        }
+        var all = cat(samples, dim: 0).index_select(0, argsort(cat(order, dim: 0)));
+        all = all * valid.unsqueeze(1).to(features.dtype);
 
         // Average the samplingRatio × samplingRatio samples of each bin.
-        var pooled = samples.view(roiCount, outputHeight, samplingRatio, outputWidth, samplingRatio, channels)
-            .mean(new long[] { 2, 4 });
-        return pooled.permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
+        return nn.functional.avg_pool2d(all, samplingRatio, samplingRatio).MoveToOuterDisposeScope();
     }
 
-    /// <summary>
-    /// Sample coordinates along one axis for every RoI — bins × samplingRatio of them, bin-major — turned into the two
-    /// neighbouring indices, their interpolation weights and whether the sample lies close enough to the map to count.
-    /// </summary>
-    static (Tensor Low, Tensor High, Tensor LowWeight, Tensor HighWeight, Tensor Valid) SampleAxis(
-        Tensor start, Tensor binSize, int bins, int samplingRatio, long size)
+    /// <summary>Sample coordinates along one axis for every RoI: bins × samplingRatio of them, bin-major.</summary>
+    static Tensor SamplePositions(Tensor start, Tensor binSize, int bins, int samplingRatio)
     {
-        var fractions = arange(bins * samplingRatio, dtype: start.dtype, device: start.device)
-            .div_(samplingRatio).floor_()
-            .add_((arange(bins * samplingRatio, dtype: start.dtype, device: start.device).remainder_(samplingRatio) + 0.5) / samplingRatio);
-        var coordinate = start.unsqueeze(1) + binSize.unsqueeze(1) * fractions.unsqueeze(0);
-        var valid = (coordinate >= -1.0).logical_and_(coordinate <= size);
-
-        var clamped = coordinate.clamp(min: 0.0);
-        var floor = clamped.floor();
-        var atLastCell = floor >= size - 1;
-        var low = floor.clamp(max: size - 1);
-        // On the last cell torchvision snaps the sample onto it, so both neighbours are that cell with weight 1.
-        var position = where(atLastCell, low, clamped);
-        var high = (low + 1).clamp(max: size - 1);
-        var highWeight = position - low;
-        return (low.to(int64), high.to(int64), 1.0 - highWeight, highWeight, valid);
+        var index = arange(bins * samplingRatio, dtype: start.dtype, device: start.device);
+        var fractions = (index / samplingRatio).floor() + ((index.remainder(samplingRatio) + 0.5) / samplingRatio);
+        return start.unsqueeze(1) + binSize.unsqueeze(1) * fractions.unsqueeze(0);
     }
 }
