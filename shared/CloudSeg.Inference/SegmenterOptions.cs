@@ -5,9 +5,6 @@ public sealed class SegmenterOptions
 {
     public const string SectionName = "Segmenter";
 
-    /// <summary>Model package path, used by <see cref="SegmenterServiceCollectionExtensions.AddInstanceSegmenter"/>.</summary>
-    public string? ModelPath { get; set; }
-
     /// <summary>Overrides the card's format and graph detection.</summary>
     public ModelFormat? Format { get; set; }
 
