@@ -6,6 +6,7 @@ using CloudSeg.Training.Export;
 namespace CloudSeg.Training.Tests;
 
 /// <summary>`cloudseg export` on a training run's output folder: the package carries the run's classes and metrics.</summary>
+[Collection(TorchSharpRandomCollection.Name)]
 public sealed class CheckpointExportTests : IDisposable
 {
     private static readonly string[] Classes = ["background", "circle", "square", "triangle"];

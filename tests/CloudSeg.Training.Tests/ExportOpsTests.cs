@@ -7,6 +7,7 @@ using DataType = CloudSeg.Onnx.TensorProto.Types.DataType;
 namespace CloudSeg.Training.Tests;
 
 /// <summary>Each op helper, run in ONNX Runtime, computes what the TorchSharp call it stands for computes.</summary>
+[Collection(TorchSharpRandomCollection.Name)]
 public sealed class ExportOpsTests
 {
     [Fact]

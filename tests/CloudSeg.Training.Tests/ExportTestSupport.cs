@@ -80,3 +80,14 @@ internal static class ExportTestSupport
 
     private static int[] Dims(Tensor t) => t.shape.Select(d => (int)d).ToArray();
 }
+
+/// <summary>
+/// Export and import tests that seed or draw from TorchSharp's process-wide random generator (manual_seed, randn,
+/// building a model) run in this collection: alone, after the parallel tests, so they never shift the random stream
+/// under another test that relies on it (e.g. the trainer's exact-resume test), nor the other way round.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchSharpRandomCollection
+{
+    public const string Name = "TorchSharp random generator";
+}

@@ -10,6 +10,7 @@ namespace CloudSeg.Training.Tests;
 /// <c>Detect</c> (boxes, scores, masks and mask IoU to 1e-3) for a small randomly initialised model, on several image sizes,
 /// including one that yields no detections.
 /// </summary>
+[Collection(TorchSharpRandomCollection.Name)]
 public sealed class MaskRcnnExportTests
 {
     internal static MaskRcnnOptions TinyOptions() => MaskRcnnOptions.Small(numClasses: 4, imageSize: 96) with

@@ -13,6 +13,7 @@ namespace CloudSeg.Training.Tests;
 /// The package `cloudseg export` writes is what the inference engine expects: <see cref="InstanceSegmenter"/> loads it
 /// as the cloudseg format and finds the same instances (boxes, scores, mask IoU, pasted masks) as the TorchSharp model.
 /// </summary>
+[Collection(TorchSharpRandomCollection.Name)]
 public sealed class ModelPackageExportTests : IDisposable
 {
     private static readonly string[] Classes = ["background", "circle", "square", "triangle"];

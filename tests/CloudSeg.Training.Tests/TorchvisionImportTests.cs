@@ -12,6 +12,7 @@ namespace CloudSeg.Training.Tests;
 /// (tests/fixtures/export/make_tiny_maskrcnn_fixture.py) loads into our MaskRcnn by name, and our model then
 /// detects exactly what torchvision detected.
 /// </summary>
+[Collection(TorchSharpRandomCollection.Name)]
 public sealed class TorchvisionImportTests
 {
     /// <summary>The fixture's architecture: torchvision's layout at 1/8 width, legacy (unaligned) RoIAlign, 3 classes.</summary>
