@@ -5,6 +5,7 @@ namespace CloudSeg.Training.Export;
 /// <summary>The image after torchvision's GeneralizedRCNNTransform: the padded batch of one and the sizes around it.</summary>
 /// <param name="Batch">[1, 3, H', W'] normalised, resized, zero-padded to a multiple of the size divisor.</param>
 /// <param name="ResizedSize">float [2]: (height, width) of the resized image before padding (boxes are clipped to it).</param>
+/// <param name="PaddedSize">int64 [2]: (height, width) of the padded batch (anchor strides derive from it).</param>
 /// <param name="BoxScale">float [4]: (w, h, w, h) ratios original / resized, mapping boxes back to input pixels.</param>
 public sealed record TransformedImage(string Batch, string ResizedSize, string PaddedSize, string BoxScale);
 
