@@ -1,13 +1,15 @@
 using Azure;
+using CloudSeg.Dashboard.Security;
 using CloudSeg.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Dashboard.Services;
 
 /// <summary>The model registry as the models page shows it, plus promote and roll back.</summary>
-public sealed class ModelsService(CloudSegStorage storage, ILogger<ModelsService> logger)
+public sealed class ModelsService(CloudSegStorage storage, IOptions<DashboardSecurityOptions> security, ILogger<ModelsService> logger)
 {
-    /// <summary>Names the training job may give its metrics log inside <c>models/&lt;version&gt;/</c> (JSON lines).</summary>
-    public static IReadOnlyList<string> MetricsLogNames { get; } = ["metrics.jsonl", "training-metrics.jsonl"];
+    /// <summary>The trainer's metrics log (JSON lines), looked for in <c>models/&lt;version&gt;/</c> and beside a local run's log.</summary>
+    public const string MetricsLogName = "metrics.jsonl";
 
     public async Task<ModelRegistryView> GetAsync(CancellationToken ct)
     {
@@ -22,21 +24,33 @@ public sealed class ModelsService(CloudSegStorage storage, ILogger<ModelsService
         return new ModelRegistryView(models, current?.Pointer);
     }
 
-    /// <summary>The version's training metrics log, or null when the registry holds none for it.</summary>
+    /// <summary>
+    /// The version's training metrics log: <c>models/&lt;version&gt;/metrics.jsonl</c> when the registry has it; in local
+    /// mode also the file a local training run left in its folder (the run whose id or model is this version).
+    /// Null when neither exists.
+    /// </summary>
     public async Task<MetricsLog?> GetMetricsLogAsync(string version, CancellationToken ct)
     {
-        foreach (var name in MetricsLogNames)
+        try
         {
-            try
-            {
-                var download = await storage.Registry.Container.GetBlobClient($"{version}/{name}").DownloadContentAsync(ct);
-                using var reader = new StringReader(download.Value.Content.ToString());
-                return MetricsLog.Parse(reader);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                // try the next name
-            }
+            var download = await storage.Registry.Container.GetBlobClient($"{version}/{MetricsLogName}").DownloadContentAsync(ct);
+            using var reader = new StringReader(download.Value.Content.ToString());
+            return MetricsLog.Parse(reader);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // not uploaded with the model; a local run may still have it on this machine
+        }
+        if (security.Value.LocalMode != true) return null;
+        var runs = await storage.ListTrainingRunsAsync(100, ct);
+        var run = runs.FirstOrDefault(r => r.ModelVersion == version || r.RunId == version);
+        if (run?.LogsLocation is not { Length: > 0 } logs || Path.GetDirectoryName(logs) is not { } folder) return null;
+        // Only a file named metrics.jsonl in the run's folder (or its output/) is read: table data never picks arbitrary files.
+        foreach (var path in new[] { Path.Combine(folder, MetricsLogName), Path.Combine(folder, "output", MetricsLogName) })
+        {
+            if (!File.Exists(path)) continue;
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return MetricsLog.Parse(reader);
         }
         return null;
     }
