@@ -67,7 +67,8 @@ public sealed class InstanceSegmenter : IDisposable
                      ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, roles, maskAnalysis));
 
         var originalRoles = roles;
-        var masksArePasted = maskAnalysis.PastesIntoImage;
+        // The model zoo contract returns RoI masks by definition.
+        var masksArePasted = format != ModelFormat.ModelZoo && maskAnalysis.PastesIntoImage;
         var edited = false;
         if (masksArePasted && options.CutMaskPasting)
         {
@@ -102,7 +103,7 @@ public sealed class InstanceSegmenter : IDisposable
             logger.LogWarning(e, "The edited graph of {Model} did not load; using the original graph", package.OnnxPath);
             (session, provider) = SessionFactory.Create(File.ReadAllBytes(package.OnnxPath), options, logger);
             roles = originalRoles;
-            masksArePasted = maskAnalysis.PastesIntoImage;
+            masksArePasted = format != ModelFormat.ModelZoo && maskAnalysis.PastesIntoImage;
         }
         logger.LogInformation(
             "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",

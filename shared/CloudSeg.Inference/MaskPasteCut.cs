@@ -23,7 +23,10 @@ public static class MaskPasteCut
         var maskOnlyTensors = Ancestors(producers, [masksOutput]);
         maskOnlyTensors.ExceptWith(Ancestors(producers, otherOutputs));
         var maskOnlyNodes = graph.Node.Where(n => n.Output.Any(maskOnlyTensors.Contains)).ToList();
-        var pastes = maskOnlyNodes.Any(n => n.OpType == "Loop");
+        // A mask output declared with a fixed height and width holds RoI masks, whatever loops computed them.
+        var declared = graph.Output.First(o => o.Name == masksOutput).Type?.TensorType?.Shape?.Dim;
+        var fixedSize = declared is { Count: 4 } && declared[2].DimValue > 0 && declared[3].DimValue > 0;
+        var pastes = !fixedSize && maskOnlyNodes.Any(n => n.OpType == "Loop");
 
         var candidates = maskOnlyNodes
             .Where(n => n.OpType == "Pad")
