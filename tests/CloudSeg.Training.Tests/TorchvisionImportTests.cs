@@ -1,5 +1,6 @@
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Engine;
 using CloudSeg.Training.Import;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
@@ -111,5 +112,40 @@ public sealed class TorchvisionImportTests
         Assert.Empty(report.Unexpected);
     }
 
+    [Fact]
+    public async Task Fine_tuning_from_torchvision_weights_trains_the_heads_and_upper_stages_only()
+    {
+        using var model = new MaskRcnn(FixtureOptions(ResNetDepth.ResNet18, maskIouHead: true));
+        PretrainedWeights.InitializeFrom(model, Fixture("tiny-maskrcnn-basic.safetensors"), NullLogger.Instance);
+        var loaded = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var output = Directory.CreateTempSubdirectory("cloudseg-finetune-").FullName;
+        var losses = new List<IReadOnlyDictionary<string, double>>();
+        try
+        {
+            var options = new TrainerOptions { Steps = 3, BatchSize = 2, LearningRate = 0.01, WarmupSteps = 1, CheckpointEvery = 100 };
+            await new Trainer(options, NullLogger<Trainer>.Instance).TrainAsync(model, new SyntheticBatches(2, 2),
+                ["__background__", "rectangle", "disc"], output, null, new LossRecorder(losses), CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
+        Assert.Equal(3, losses.Count);
+        Assert.All(losses.SelectMany(l => l.Values), loss => Assert.True(double.IsFinite(loss)));
+        var after = model.state_dict();
+        bool Unchanged(string name) => loaded[name].equal(after[name]).all().item<bool>();
+        // torchvision's fine-tuning default (3 trainable stages): conv1 and layer1 stay as loaded, the rest learns.
+        Assert.True(Unchanged("backbone.body.conv1.weight") && Unchanged("backbone.body.layer1.0.conv1.weight"));
+        Assert.False(Unchanged("backbone.body.layer4.0.conv1.weight"));
+        Assert.False(Unchanged("roi_heads.box_predictor.cls_score.weight"));
+    }
+
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "export", name);
+
+    /// <summary>Records each step's losses on the trainer's thread (Progress&lt;T&gt; would post them later).</summary>
+    private sealed class LossRecorder(List<IReadOnlyDictionary<string, double>> losses) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => losses.Add(value.Losses);
+    }
 }
