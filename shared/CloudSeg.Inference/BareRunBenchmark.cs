@@ -29,8 +29,7 @@ public sealed class BareRunBenchmark : IDisposable
         var model = OnnxModelFile.Read(package.OnnxPath);
         var signature = GraphSignature.Of(model.Graph);
         var roles = OutputRoles.Resolve(signature);
-        var format = options.Format
-                     ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, roles, MaskPasteCut.Analyse(model.Graph, roles.Masks)));
+        var format = FormatDetection.Resolve(options.Format, card, model, roles, MaskPasteCut.Analyse(model.Graph, roles.Masks));
         var recipe = InputRecipe.For(format, card.Input);
         var geometry = InputGeometry.Plan(image.Width, image.Height, recipe, options.MaxInputSide, options.MaxAspectRatio);
 

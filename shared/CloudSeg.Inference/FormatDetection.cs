@@ -8,6 +8,10 @@ public static class FormatDetection
     /// <summary>Metadata key our training export may set on the ModelProto to name its format.</summary>
     public const string FormatMetadataKey = "cloudseg.format";
 
+    /// <summary>The caller's choice, else the card's, else what the graph looks like.</summary>
+    public static ModelFormat Resolve(ModelFormat? requested, ModelCard card, ModelProto model, OutputRoles roles, MaskOutputAnalysis masks) =>
+        requested ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : Detect(model, roles, masks));
+
     public static ModelFormat Detect(ModelProto model, OutputRoles roles, MaskOutputAnalysis masks)
     {
         var declared = model.MetadataProps.FirstOrDefault(p => p.Key == FormatMetadataKey)?.Value;

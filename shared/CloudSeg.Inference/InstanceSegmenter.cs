@@ -63,8 +63,7 @@ public sealed class InstanceSegmenter : IDisposable
             : throw new InvalidDataException($"Expected one float [3,H,W] image input; the graph has {signature}.");
         var roles = OutputRoles.Resolve(signature);
         var maskAnalysis = MaskPasteCut.Analyse(model.Graph, roles.Masks);
-        var format = options.Format
-                     ?? (card.Format is { } cardFormat ? ModelFormats.Parse(cardFormat) : FormatDetection.Detect(model, roles, maskAnalysis));
+        var format = FormatDetection.Resolve(options.Format, card, model, roles, maskAnalysis);
 
         var originalRoles = roles;
         // The model zoo contract returns RoI masks by definition.

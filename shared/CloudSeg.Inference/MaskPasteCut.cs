@@ -20,8 +20,8 @@ public static class MaskPasteCut
     {
         var producers = graph.ProducersByOutput();
         var otherOutputs = graph.Output.Where(o => o.Name != masksOutput).Select(o => o.Name);
-        var maskOnlyTensors = Ancestors(producers, [masksOutput]);
-        maskOnlyTensors.ExceptWith(Ancestors(producers, otherOutputs));
+        var maskOnlyTensors = producers.AncestorTensors([masksOutput]);
+        maskOnlyTensors.ExceptWith(producers.AncestorTensors(otherOutputs));
         var maskOnlyNodes = graph.Node.Where(n => n.Output.Any(maskOnlyTensors.Contains)).ToList();
         // A mask output declared with a fixed height and width holds RoI masks, whatever loops computed them.
         var declared = graph.Output.First(o => o.Name == masksOutput).Type?.TensorType?.Shape?.Dim;
@@ -50,19 +50,6 @@ public static class MaskPasteCut
         var index = graph.Output.Select(o => o.Name).ToList().IndexOf(masksOutput);
         graph.Output[index] = GraphEditing.TensorValueInfo(lowResolutionMasks, TensorProto.Types.DataType.Float, null, null, null, null);
         graph.PruneUnusedNodes();
-    }
-
-    private static HashSet<string> Ancestors(Dictionary<string, NodeProto> producers, IEnumerable<string> starts)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(starts);
-        while (pending.Count > 0)
-        {
-            var tensor = pending.Pop();
-            if (tensor.Length == 0 || !seen.Add(tensor) || !producers.TryGetValue(tensor, out var node)) continue;
-            foreach (var input in node.Input) pending.Push(input);
-        }
-        return seen;
     }
 
     /// <summary>True when a Sigmoid inside the mask-only part of the graph produces (through any ops) this tensor.</summary>

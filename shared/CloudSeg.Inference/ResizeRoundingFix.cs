@@ -22,7 +22,9 @@ public static class ResizeRoundingFix
         var consumers = graph.ConsumersByInput();
         var plans = new List<SizeProduct>();
         foreach (var resize in graph.Node.Where(n => n.OpType == "Resize" && n.Input.Count == 4 && n.Input[3].Length > 0))
-            foreach (var floor in Ancestors(producers, resize.Input[3]).Where(n => n.OpType == "Floor"))
+            // Shapes are where the image's size enters; nothing behind them matters here.
+            foreach (var floor in producers.AncestorTensors([resize.Input[3]], stopAt: n => n.OpType == "Shape")
+                         .Select(t => producers.GetValueOrDefault(t)).OfType<NodeProto>().Distinct().Where(n => n.OpType == "Floor"))
                 if (SizeProduct.Match(floor, producers) is { } plan)
                     plans.Add(plan);
                 else
@@ -123,19 +125,4 @@ public static class ResizeRoundingFix
         producers.GetValueOrDefault(tensor);
 
     private static bool CastsTo(NodeProto cast, int type) => cast.Attribute.Any(a => a.Name == "to" && a.I == type);
-
-    private static IEnumerable<NodeProto> Ancestors(Dictionary<string, NodeProto> producers, string start)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>([start]);
-        while (pending.Count > 0)
-        {
-            var tensor = pending.Pop();
-            if (!seen.Add(tensor) || !producers.TryGetValue(tensor, out var node)) continue;
-            yield return node;
-            // Shapes are where the image's size enters; no need to look behind them.
-            if (node.OpType == "Shape") continue;
-            foreach (var input in node.Input) pending.Push(input);
-        }
-    }
 }

@@ -28,6 +28,23 @@ public static class GraphEditing
         return consumers;
     }
 
+    /// <summary>Every tensor the given ones are computed from, themselves included (a backward walk over
+    /// <paramref name="producers"/>); the walk does not go behind nodes for which <paramref name="stopAt"/> is true.</summary>
+    public static HashSet<string> AncestorTensors(this Dictionary<string, NodeProto> producers, IEnumerable<string> starts,
+        Func<NodeProto, bool>? stopAt = null)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(starts);
+        while (pending.Count > 0)
+        {
+            var tensor = pending.Pop();
+            if (tensor.Length == 0 || !seen.Add(tensor) || !producers.TryGetValue(tensor, out var node)) continue;
+            if (stopAt?.Invoke(node) == true) continue;
+            foreach (var input in node.Input) pending.Push(input);
+        }
+        return seen;
+    }
+
     /// <summary>Builds a tensor <see cref="ValueInfoProto"/>; a null dimension is symbolic (named after its position).</summary>
     public static ValueInfoProto TensorValueInfo(string name, TensorProto.Types.DataType elemType, params long?[] dims)
     {
