@@ -11,7 +11,7 @@ dotnet build CloudSeg.sln -c Release -v q -nologo
 
 results=$(mktemp -d)
 status=0
-dotnet test CloudSeg.sln -c Release --no-build -v q -nologo \
+dotnet test CloudSeg.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" 2>&1 | tee "$results/test.log" || status=$?
 
 bash infra/validate.sh || status=$?
