@@ -1,4 +1,3 @@
-using Azure.Storage.Blobs.Models;
 using CloudSeg.Core.Imaging;
 using CloudSeg.Functions.Models;
 using CloudSeg.Inference;
@@ -9,10 +8,10 @@ namespace CloudSeg.Functions.Processing;
 /// <summary>Turns a segmentation into result.json and fills the index row's summary columns from it.</summary>
 internal static class ResultDocumentBuilder
 {
-    public static ResultDocument Build(string blobName, string etag, BlobProperties props, ImageInfo info,
+    public static ResultDocument Build(string blobName, ImageIndexEntity row, ImageInfo info,
         Segmentation segmentation, ModelLease lease, MessageDelivery delivery, Dictionary<string, double> timings) => new()
     {
-        Source = new ResultSource(StorageNames.UploadsContainer, blobName, etag, props.ContentType, props.ContentLength),
+        Source = new ResultSource(StorageNames.UploadsContainer, blobName, row.SourceETag ?? "", row.ContentType, row.ContentLength ?? 0),
         Image = new ResultImage(segmentation.Width, segmentation.Height, info.Format.ToString().ToLowerInvariant()),
         Model = new ResultModel(lease.Segmenter.Card.Name, lease.Version, lease.Segmenter.ExecutionProvider,
             segmentation.Instances.Any(i => i.MaskIou is not null)),

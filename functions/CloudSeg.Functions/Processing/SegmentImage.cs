@@ -62,7 +62,7 @@ public sealed partial class SegmentImage(
         var row = await storage.GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
         try
         {
-            return await ProcessAsync(blobName, row, lease, delivery, started, ct).ConfigureAwait(false);
+            return await ProcessAsync(e, row, lease, delivery, started, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -78,61 +78,50 @@ public sealed partial class SegmentImage(
         }
     }
 
-    private async Task<SegmentOutcome> ProcessAsync(string blobName, ImageIndexEntity row, ModelLease lease,
+    private async Task<SegmentOutcome> ProcessAsync(BlobCreatedEvent e, ImageIndexEntity row, ModelLease lease,
         MessageDelivery delivery, long started, CancellationToken ct)
     {
-        var blob = storage.Uploads.GetBlobClient(blobName);
-        BlobProperties props;
+        // A repeated event (at-least-once delivery) is recognised from the event alone, without touching the blob.
+        if (IsDone(row, BlobVersion.Of(e.Data.ETag), lease.Version)) return AlreadyDone(row, lease);
+
+        var stages = new StageClock();
+        var blob = storage.Uploads.GetBlobClient(e.BlobName);
+        BlobDownloadStreamingResult download;
         try
         {
-            props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            download = await blob.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob no longer exists.", delivery, ct).ConfigureAwait(false);
         }
-
-        var etag = BlobVersion.Of(props.ETag);
-        if (row.Status == ImageStatus.Succeeded && row.SourceETag == etag && row.ModelVersion == lease.Version
-            || row.Status == ImageStatus.Failed && row.ErrorKind == FailureKind.BadInput && row.SourceETag == etag)
+        byte[] bytes;
+        var details = download.Details;
+        using (download)
         {
-            LogAlreadyDone(etag, lease.Version, row.Status);
-            return new SegmentOutcome(SegmentOutcomeKind.AlreadyDone);
-        }
-
-        row.SourceETag = etag;
-        row.ContentLength = props.ContentLength;
-        row.ContentType = props.ContentType;
-        row.UploadedAt ??= props.LastModified;
-        row.Attempts = (int)delivery.DequeueCount;
-        row.LastMessageId = delivery.MessageId;
-        if (props.ContentLength > Options.MaxBlobBytes)
-        {
-            return await FailAsync(row, FailureKind.BadInput,
-                $"The file is {props.ContentLength:N0} bytes; the limit is {Options.MaxBlobBytes:N0} bytes.", delivery, ct).ConfigureAwait(false);
-        }
-        row.Status = ImageStatus.Processing;
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
-
-        var stages = new StageClock();
-        ReadOnlyMemory<byte> bytes;
-        try
-        {
-            // IfMatch: if the blob is overwritten meanwhile, this version is stale; the retry picks up the new one.
-            var download = await blob.DownloadContentAsync(new BlobDownloadOptions
+            var etag = BlobVersion.Of(details.ETag);
+            if (IsDone(row, etag, lease.Version)) return AlreadyDone(row, lease);
+            row.SourceETag = etag;
+            row.ContentLength = details.ContentLength;
+            row.ContentType = details.ContentType;
+            row.UploadedAt ??= details.LastModified;
+            row.Attempts = (int)delivery.DequeueCount;
+            row.LastMessageId = delivery.MessageId;
+            if (details.ContentLength > Options.MaxBlobBytes)
             {
-                Conditions = new BlobRequestConditions { IfMatch = props.ETag },
-            }, ct).ConfigureAwait(false);
-            bytes = download.Value.Content.ToMemory();
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob was deleted while being processed.", delivery, ct).ConfigureAwait(false);
+                return await FailAsync(row, FailureKind.BadInput,
+                    $"The file is {details.ContentLength:N0} bytes; the limit is {Options.MaxBlobBytes:N0} bytes.", delivery, ct).ConfigureAwait(false);
+            }
+            bytes = new byte[details.ContentLength];
+            await download.Content.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
         }
         stages.Mark("download");
+        row.Status = ImageStatus.Processing;
+        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        stages.Mark("index");
 
-        var info = ImageDecoder.Probe(bytes.Span);
-        var image = ImageDecoder.Decode(bytes.Span, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
+        var info = ImageDecoder.Probe(bytes);
+        var image = ImageDecoder.Decode(bytes, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
         stages.Mark("decode");
 
         var segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
@@ -143,8 +132,8 @@ public sealed partial class SegmentImage(
 
         var timings = stages.ToTimings(segmentation.Timings);
         timings["total"] = StageClock.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        var document = ResultDocumentBuilder.Build(blobName, etag, props, info, segmentation, lease, delivery, timings);
-        await storage.WriteResultAsync(blobName, document, overlay, thumbnail, ct).ConfigureAwait(false);
+        var document = ResultDocumentBuilder.Build(e.BlobName, row, info, segmentation, lease, delivery, timings);
+        await storage.WriteResultAsync(e.BlobName, document, overlay, thumbnail, ct).ConfigureAwait(false);
         stages.Mark("upload");
 
         var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -153,6 +142,18 @@ public sealed partial class SegmentImage(
         metrics.Processed(lease.Version, totalMs);
         LogSucceeded(segmentation.Instances.Count, lease.Version, totalMs);
         return new SegmentOutcome(SegmentOutcomeKind.Succeeded);
+    }
+
+    /// <summary>This blob version already has its outcome: a result from this model, or a rejection as bad input.</summary>
+    private static bool IsDone(ImageIndexEntity row, string etag, string modelVersion) =>
+        etag.Length > 0 && row.SourceETag == etag
+        && (row.Status == ImageStatus.Succeeded && row.ModelVersion == modelVersion
+            || row.Status == ImageStatus.Failed && row.ErrorKind == FailureKind.BadInput);
+
+    private SegmentOutcome AlreadyDone(ImageIndexEntity row, ModelLease lease)
+    {
+        LogAlreadyDone(row.SourceETag ?? "", lease.Version, row.Status);
+        return new SegmentOutcome(SegmentOutcomeKind.AlreadyDone);
     }
 
     private async Task<SegmentOutcome> FailAsync(ImageIndexEntity row, string kind, string reason, MessageDelivery delivery, CancellationToken ct)
