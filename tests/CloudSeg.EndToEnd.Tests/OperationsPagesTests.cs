@@ -14,7 +14,7 @@ public sealed class OperationsPagesTests(StackFixture stack)
     {
         // One image processed by the runner, uploaded the way the CLI does it (no browser needed for this part).
         var name = $"{Guid.NewGuid().ToString("N")[..6]}-ops.png";
-        await using (var file = File.OpenRead(Path.Combine(RepoPaths.Fixtures, "models", "images", "landscape_320x240.png")))
+        await using (var file = File.OpenRead(TestImages.FixturePath(TestImages.WithInstances[0])))
             await stack.Storage.UploadImageAsync(name, file, "image/png");
         await Eventually.TrueAsync(async () => (await stack.Storage.GetImageAsync(name))?.Status == ImageStatus.Succeeded,
             $"{name} to be segmented", TimeSpan.FromMinutes(2));

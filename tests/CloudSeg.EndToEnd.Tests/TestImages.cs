@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CloudSeg.Testing;
 using SkiaSharp;
 
@@ -6,23 +7,41 @@ namespace CloudSeg.EndToEnd.Tests;
 /// <summary>Files the browser tests drop on the upload page, copied under unique names so runs never collide.</summary>
 internal static class TestImages
 {
-    /// <summary>Fixture pictures the bundled test model finds instances in (see tests/fixtures/models/*/expected.json).</summary>
-    public static readonly string[] WithInstances = ["landscape_320x240.png", "portrait_180x260.png", "wide_420x120.png"];
+    private static readonly string ImagesFolder = Path.Combine(RepoPaths.Fixtures, "models", "images");
+
+    /// <summary>
+    /// Up to three fixture pictures the test model finds instances in, most instances first, read from the
+    /// torchvision fixture's expected.json so the list follows the fixtures when they are regenerated.
+    /// </summary>
+    public static IReadOnlyList<string> WithInstances { get; } = PicturesWithInstances();
+
+    private static List<string> PicturesWithInstances()
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "models", "torchvision-tiny", "expected.json")));
+        return expected.RootElement.EnumerateObject()
+            .Where(image => image.Value.GetProperty("instances").GetArrayLength() > 0 && File.Exists(Path.Combine(ImagesFolder, image.Name + ".png")))
+            .OrderByDescending(image => image.Value.GetProperty("instances").GetArrayLength())
+            .Select(image => image.Name + ".png")
+            .Take(3)
+            .ToList();
+    }
 
     public static string CopyFixture(string fixtureName, string folder, string targetName)
     {
         var target = Path.Combine(folder, targetName);
-        File.Copy(Path.Combine(RepoPaths.Fixtures, "models", "images", fixtureName), target, overwrite: true);
+        File.Copy(Path.Combine(ImagesFolder, fixtureName), target, overwrite: true);
         return target;
     }
 
+    public static string FixturePath(string fixtureName) => Path.Combine(ImagesFolder, fixtureName);
+
     /// <summary>
-    /// A 320×240 JPEG cut off after half of its bytes: the header is intact (so the upload page accepts it) and the
+    /// A JPEG of a fixture picture cut off after half of its bytes: the header is intact (so the upload page accepts it) and the
     /// functions fail it as corrupt when they decode the pixels.
     /// </summary>
     public static string TruncatedJpeg(string folder, string targetName)
     {
-        using var bitmap = SKBitmap.Decode(Path.Combine(RepoPaths.Fixtures, "models", "images", "landscape_320x240.png"));
+        using var bitmap = SKBitmap.Decode(Path.Combine(ImagesFolder, WithInstances[0]));
         using var jpeg = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
         var bytes = jpeg.ToArray();
         var target = Path.Combine(folder, targetName);
