@@ -1,6 +1,8 @@
 using CloudSeg.Core.Imaging;
 using CloudSeg.Core.Masks;
+using System.Diagnostics.Metrics;
 using CloudSeg.Functions.Scanning;
+using CloudSeg.Functions.Telemetry;
 using CloudSeg.Functions.Tests.Infrastructure;
 using CloudSeg.Storage;
 using CloudSeg.Testing;
@@ -167,6 +169,30 @@ public class SegmentImageTests(LocalRunnerFixture host) : IClassFixture<LocalRun
         // Indexed blobs are not announced again (listing ETags and header ETags must compare equal).
         var scanner = host.Services.GetRequiredService<UploadsScanner>();
         Assert.Equal(0, await scanner.ScanAsync(default));
+    }
+
+    [Fact]
+    public async Task Processed_images_are_counted_and_timed_on_the_CloudSeg_Functions_meter()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FunctionsMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => measurements.Add((i.Name, v)));
+        listener.SetMeasurementEventCallback<double>((i, v, _, _) => measurements.Add((i.Name, v)));
+        listener.Start();
+
+        await host.UploadAndWaitAsync(Unique("metered.png"), TestImages.SmallShapes);
+        await host.UploadAndWaitAsync(Unique("metered.jpg"), "not a picture"u8.ToArray());
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(measurements, m => m.Instrument == "cloudseg.images.processed");
+        Assert.Contains(measurements, m => m.Instrument == "cloudseg.images.latency" && m.Value > 0);
+        Assert.Contains(measurements, m => m.Instrument == "cloudseg.images.failed");
+        Assert.Contains(measurements, m => m.Instrument == "cloudseg.images.throughput" && m.Value > 0);
+        Assert.Contains(measurements, m => m.Instrument == "cloudseg.queue.depth");
     }
 
     [Fact]

@@ -1,0 +1,51 @@
+using CloudSeg.Functions.Processing;
+using CloudSeg.Functions.Training;
+
+namespace CloudSeg.Functions.Tests.Processing;
+
+public class PolicyTests
+{
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(2, 4)]
+    [InlineData(3, 8)]
+    [InlineData(6, 60)]
+    public void Retries_back_off_exponentially_up_to_the_cap(long attempt, double seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RetryBackoff.For(attempt, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1)));
+    }
+
+    [Theory]
+    [InlineData("0 0 3 * * *", "2026-01-01T02:59:00Z", "2026-01-01T03:00:00Z")]
+    [InlineData("*/30 * * * * *", "2026-01-01T00:00:10Z", "2026-01-01T00:00:30Z")]
+    [InlineData("15 4 * * *", "2026-01-01T05:00:00Z", "2026-01-02T04:15:00Z")]
+    public void Cron_accepts_the_timer_triggers_six_fields_and_classic_five(string expression, string now, string next)
+    {
+        var delay = CronSchedule.DelayUntilNext(CronSchedule.Parse(expression), DateTimeOffset.Parse(now));
+        Assert.Equal(DateTimeOffset.Parse(next) - DateTimeOffset.Parse(now), delay);
+    }
+
+    [Theory]
+    [InlineData(0.41, 0.40, true)]
+    [InlineData(0.40, 0.40, true)]
+    [InlineData(0.39, 0.40, false)]
+    public void Promotion_needs_mask_ap_at_least_the_current(double candidate, double current, bool promote)
+    {
+        var decision = ModelPromotion.Decide(Card(candidate), Card(current));
+        Assert.Equal(promote, decision.Promote);
+        Assert.Equal(candidate, decision.CandidateMaskAp);
+    }
+
+    [Fact]
+    public void Promotion_prefers_the_rescored_mask_ap_and_needs_a_measured_candidate()
+    {
+        const string rescored = """{"metrics":{"segm":{"AP":0.30},"segm_rescored":{"AP":0.45}}}""";
+        Assert.True(ModelPromotion.Decide(rescored, Card(0.40)).Promote);
+        Assert.False(ModelPromotion.Decide("""{"metrics":{}}""", Card(0.1)).Promote);
+        Assert.True(ModelPromotion.Decide(Card(0.1), """{"metrics":{}}""").Promote);
+        Assert.True(ModelPromotion.Decide(Card(0.1), null).Promote);
+    }
+
+    private static string Card(double maskAp) =>
+        "{\"name\":\"m\",\"metrics\":{\"segm\":{\"AP\":" + maskAp.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}}";
+}
