@@ -62,6 +62,25 @@ public sealed class RobustnessTests(TorchvisionSegmenterFixture fixture) : IClas
         });
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2000, 12)]
+    [InlineData(9, 1500)]
+    public async Task Modelzoo_preprocessing_handles_extreme_sizes_too(int width, int height)
+    {
+        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("modelzoo-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
+
+        var result = await segmenter.SegmentAsync(Textured(width, height), AllDetections);
+
+        Assert.Equal((width, height), (result.Width, result.Height));
+        Assert.All(result.Instances, instance =>
+        {
+            Assert.InRange(instance.Box.X2, instance.Box.X1, width);
+            Assert.InRange(instance.Box.Y2, instance.Box.Y1, height);
+            Assert.Equal((height, width), (instance.Mask.Height, instance.Mask.Width));
+        });
+    }
+
     [Fact]
     public async Task Without_the_cut_the_graph_pastes_the_same_masks()
     {
