@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CloudSeg.Core.Imaging;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Engine;
 using CloudSeg.Training.Export;
@@ -40,6 +41,25 @@ public sealed class CheckpointExportTests : IDisposable
         Assert.Equal(["boxes", "labels", "scores", "masks", "mask_iou"], onnx.Graph.Output.Select(o => o.Name));
         Assert.Contains(onnx.MetadataProps, p => p.Key == "cloudseg.format" && p.Value == "cloudseg");
         Assert.Equal(Classes, CloudSeg.Inference.ModelCard.Read(result.CardPath).Classes);
+    }
+
+    [Fact]
+    public async Task Verification_runs_images_through_checkpoint_and_package_and_finds_them_alike()
+    {
+        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
+            Checkpoint.Save(_run, model, null,
+                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
+        var imagePath = Path.Combine(_run, "probe.png");
+        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
+            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+
+        var result = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, Path.Combine(_run, "package"), VerifyImages: [imagePath]), CancellationToken.None);
+
+        var check = Assert.Single(result.Checks);
+        Assert.Equal("probe.png", check.Image);
+        Assert.InRange(check.TorchSharpInstances, 5, 100);
+        Assert.True(check.Agrees, check.ToString());
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class ModelPackageExportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, ModelPackageExporter.OnnxFileName)));
     }
 
-    private static RgbImage RgbFrom(Tensor chw)
+    internal static RgbImage RgbFrom(Tensor chw)
     {
         using var bytes = (chw.permute(1, 2, 0) * 255).round().to_type(ScalarType.Byte).contiguous();
         return new RgbImage((int)chw.shape[2], (int)chw.shape[1], bytes.data<byte>().ToArray());

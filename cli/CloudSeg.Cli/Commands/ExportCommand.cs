@@ -27,10 +27,15 @@ public static class ExportCommand
         var trainData = new Option<string?>("--train-data") { Description = "Training annotations JSON (or its dataset folder), digested into the card" };
         var scoreThreshold = new Option<float>("--score-threshold") { Description = "Default score threshold in the card", DefaultValueFactory = _ => 0.5f };
         var maskThreshold = new Option<float>("--mask-threshold") { Description = "Default mask probability threshold in the card", DefaultValueFactory = _ => 0.5f };
+        var verify = new Option<string[]>("--verify")
+        {
+            Description = "Images (or folders of images) to run through both the checkpoint and the exported package, comparing every detection",
+            AllowMultipleArgumentsPerToken = true,
+        };
 
         var command = new Command("export", "Export a trained checkpoint to an ONNX model package (cloudseg format + model card)")
         {
-            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold,
+            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,12 +47,17 @@ public static class ExportCommand
                 parse.GetValue(metrics)?.FullName,
                 parse.GetValue(trainData),
                 parse.GetValue(scoreThreshold),
-                parse.GetValue(maskThreshold));
+                parse.GetValue(maskThreshold),
+                ImageFiles(parse.GetValue(verify) ?? []));
             try
             {
                 var result = await AnsiConsole.Status().StartAsync("Exporting…", _ => CheckpointExport.ExportAsync(request, cancellationToken));
                 AnsiConsole.Write(Summary(result));
-                return 0;
+                if (result.Checks.Count == 0) return 0;
+                AnsiConsole.Write(Checks(result.Checks));
+                if (result.Checks.All(c => c.Agrees)) return 0;
+                AnsiConsole.MarkupLine("[red]The exported package does not reproduce the checkpoint on every image.[/]");
+                return 3;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {
@@ -56,6 +66,23 @@ public static class ExportCommand
             }
         });
         return command;
+    }
+
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
+
+    private static List<string> ImageFiles(IEnumerable<string> paths) => paths
+        .SelectMany(path => Directory.Exists(path)
+            ? Directory.EnumerateFiles(path).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order()
+            : (IEnumerable<string>)[path])
+        .ToList();
+
+    private static Table Checks(IReadOnlyList<ExportCheck> checks)
+    {
+        var table = new Table().AddColumns("Image", "TorchSharp", "ONNX", "max |Δbox| px", "max |Δscore|", "");
+        foreach (var check in checks)
+            table.AddRow(Markup.Escape(check.Image), check.TorchSharpInstances.ToString(), check.OnnxInstances.ToString(),
+                check.MaxBoxDifference.ToString("G3"), check.MaxScoreDifference.ToString("G3"), check.Agrees ? "[green]same[/]" : "[red]differs[/]");
+        return table;
     }
 
     private static Table Summary(CheckpointExportResult result)

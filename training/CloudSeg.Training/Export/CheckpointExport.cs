@@ -9,6 +9,7 @@ namespace CloudSeg.Training.Export;
 /// <param name="Checkpoint">A checkpoint folder, or a training output folder (its final <c>model/</c> is used).</param>
 /// <param name="MetricsPath">COCO evaluation JSON; null uses the training run's evaluation.json when there is one.</param>
 /// <param name="TrainingData">The training annotations JSON, or a dataset folder holding annotations.json, to digest.</param>
+/// <param name="VerifyImages">Images to run through both the checkpoint and the package afterwards (see <see cref="ExportVerification"/>).</param>
 public sealed record CheckpointExportRequest(
     string Checkpoint,
     string OutputDirectory,
@@ -17,10 +18,12 @@ public sealed record CheckpointExportRequest(
     string? MetricsPath = null,
     string? TrainingData = null,
     float ScoreThreshold = 0.5f,
-    float MaskThreshold = 0.5f);
+    float MaskThreshold = 0.5f,
+    IReadOnlyList<string>? VerifyImages = null);
 
 /// <summary>The written package and where its parts came from.</summary>
-public sealed record CheckpointExportResult(string CheckpointDirectory, string OnnxPath, string CardPath, ModelCard Card, string? MetricsPath);
+public sealed record CheckpointExportResult(string CheckpointDirectory, string OnnxPath, string CardPath, ModelCard Card, string? MetricsPath,
+    IReadOnlyList<ExportCheck> Checks);
 
 /// <summary>Checkpoint → model package: rebuilds the trained model and writes model.onnx + model.card.json.</summary>
 public static class CheckpointExport
@@ -43,9 +46,12 @@ public static class CheckpointExport
                 request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
                 info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
             var card = ModelPackageExporter.Export(model, description, request.OutputDirectory);
+            var checks = request.VerifyImages is { Count: > 0 } images
+                ? await ExportVerification.VerifyAsync(model, request.OutputDirectory, images, cancellationToken)
+                : [];
             return new CheckpointExportResult(checkpointDirectory,
                 Path.Combine(request.OutputDirectory, ModelPackageExporter.OnnxFileName),
-                Path.Combine(request.OutputDirectory, ModelPackageExporter.CardFileName), card, metricsPath);
+                Path.Combine(request.OutputDirectory, ModelPackageExporter.CardFileName), card, metricsPath, checks);
         }
     }
 
