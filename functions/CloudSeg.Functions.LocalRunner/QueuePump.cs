@@ -89,7 +89,7 @@ internal sealed partial class QueuePump(
                 return;
             }
             var renewal = new VisibilityRenewal(storage.Requests, message.MessageId, message.PopReceipt, options.Value.VisibilityTimeout, logger);
-            SegmentOutcome outcome;
+            SegmentOutcome? outcome = null;
             try
             {
                 outcome = await segmentImage.RunAsync(body, delivery, stoppingToken).ConfigureAwait(false);
@@ -100,12 +100,16 @@ internal sealed partial class QueuePump(
                 outcome = new SegmentOutcome(SegmentOutcomeKind.Retry, ex.Message,
                     RetryBackoff.For(message.DequeueCount, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay));
             }
-            var popReceipt = await renewal.StopAsync().ConfigureAwait(false);
-            await SettleAsync(message, popReceipt, outcome, stoppingToken).ConfigureAwait(false);
+            finally
+            {
+                var popReceipt = await renewal.StopAsync().ConfigureAwait(false);
+                // Stopping mid-image: hand the message back at once rather than after its visibility timeout.
+                outcome ??= new SegmentOutcome(SegmentOutcomeKind.Retry, "host stopping", TimeSpan.Zero);
+                await SettleAsync(message, popReceipt, outcome, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down mid-image: the message reappears after its visibility timeout and is retried.
         }
         catch (Exception ex)
         {
