@@ -38,6 +38,8 @@ public sealed class DashboardFlowTests(StackFixture stack)
 
         await page.OpenAsync("/");
         await Expect(Tile(page, names[0]!).Locator("img.gallery-thumb")).ToBeVisibleAsync();
+        // Every thumbnail the grid shows is streamed by the dashboard and decodes in the browser.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('img.gallery-thumb')].every(i => i.complete && i.naturalWidth > 0)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "gallery.png") });
 
         await Tile(page, names[0]!).ClickAsync();

@@ -10,8 +10,8 @@ internal static class TestImages
     private static readonly string ImagesFolder = Path.Combine(RepoPaths.Fixtures, "models", "images");
 
     /// <summary>
-    /// Up to three fixture pictures the test model finds instances in, most instances first, read from the
-    /// torchvision fixture's expected.json so the list follows the fixtures when they are regenerated.
+    /// Up to three fixture pictures the test model finds instances in, largest first (the detail page shows the first),
+    /// read from the torchvision fixture's expected.json so the list follows the fixtures when they are regenerated.
     /// </summary>
     public static IReadOnlyList<string> WithInstances { get; } = PicturesWithInstances();
 
@@ -20,7 +20,7 @@ internal static class TestImages
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "models", "torchvision-tiny", "expected.json")));
         return expected.RootElement.EnumerateObject()
             .Where(image => image.Value.GetProperty("instances").GetArrayLength() > 0 && File.Exists(Path.Combine(ImagesFolder, image.Name + ".png")))
-            .OrderByDescending(image => image.Value.GetProperty("instances").GetArrayLength())
+            .OrderByDescending(image => image.Value.GetProperty("width").GetInt32() * image.Value.GetProperty("height").GetInt32())
             .Select(image => image.Name + ".png")
             .Take(3)
             .ToList();
