@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,8 @@ namespace CloudSeg.Functions.Scanning;
 /// announces them with the same BlobCreated message an upload gets. Also re-announces rows stuck in queued/processing
 /// for longer than <see cref="FunctionsOptions.StuckAfter"/> (an announcement lost between row and message): duplicate
 /// messages are harmless because processing is idempotent.
+/// Each pass lists the container once; the index is read per blob only for versions this scanner has not seen indexed
+/// yet, and stuck rows come from a server-side filter, so a pass over 100,000 settled uploads reads no rows.
 /// </summary>
 public sealed partial class UploadsScanner(
     CloudSegStorage storage,
@@ -16,40 +19,53 @@ public sealed partial class UploadsScanner(
     TimeProvider time,
     ILogger<UploadsScanner> logger)
 {
-    private static readonly string[] ScanColumns =
-        [nameof(ImageIndexEntity.BlobName), nameof(ImageIndexEntity.SourceETag), nameof(ImageIndexEntity.Status), nameof(ImageIndexEntity.QueuedAt)];
+    private readonly ConcurrentDictionary<string, string> _indexedVersions = new(StringComparer.Ordinal);
 
     /// <summary>One pass over the uploads container. Returns how many blobs were announced.</summary>
     public async Task<int> ScanAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var known = new Dictionary<string, ImageIndexEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.QueryImagesAsync(new ImageQuery(), ScanColumns, ct).ConfigureAwait(false))
-        {
-            known[row.BlobName] = row;
-        }
-
         var now = time.GetUtcNow();
         var announced = 0;
         await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
         {
             var etag = BlobVersion.Of(blob.Properties.ETag);
-            var reason = known.TryGetValue(blob.Name, out var row) ? WhyAnnounce(row, etag, now) : "no index row";
-            if (reason is null) continue;
+            if (_indexedVersions.TryGetValue(blob.Name, out var known) && known == etag) continue;
+            var row = await storage.GetImageAsync(blob.Name, ct).ConfigureAwait(false);
+            if (row?.SourceETag == etag)
+            {
+                _indexedVersions[blob.Name] = etag;
+                continue;
+            }
             await storage.AnnounceAsync(blob.Name, etag, blob.Properties.ContentType, blob.Properties.ContentLength ?? 0,
                 blob.Properties.LastModified ?? now, ct).ConfigureAwait(false);
-            LogAnnounced(blob.Name, reason);
+            _indexedVersions[blob.Name] = etag;
+            LogAnnounced(blob.Name, row is null ? "no index row" : "blob changed since it was indexed");
             announced++;
         }
-        return announced;
+        return announced + await AnnounceStuckAsync(now, ct).ConfigureAwait(false);
     }
 
-    private string? WhyAnnounce(ImageIndexEntity row, string etag, DateTimeOffset now)
+    private async Task<int> AnnounceStuckAsync(DateTimeOffset now, CancellationToken ct)
     {
-        if (row.SourceETag != etag) return "blob changed since it was indexed";
-        var waiting = row.Status is ImageStatus.Queued or ImageStatus.Processing;
-        if (waiting && row.QueuedAt is { } queuedAt && now - queuedAt > options.Value.StuckAfter) return $"{row.Status} since {queuedAt:u}";
-        return null;
+        var announced = 0;
+        var before = now - options.Value.StuckAfter;
+        foreach (var status in new[] { ImageStatus.Queued, ImageStatus.Processing })
+        {
+            var stuck = new List<ImageIndexEntity>();
+            await foreach (var row in storage.QueryImagesAsync(new ImageQuery { Status = status }, ct: ct).ConfigureAwait(false))
+            {
+                if (row.QueuedAt is { } queuedAt && queuedAt < before && row.SourceETag is not null) stuck.Add(row);
+            }
+            foreach (var row in stuck)
+            {
+                await storage.AnnounceAsync(row.BlobName, row.SourceETag!, row.ContentType, row.ContentLength ?? 0,
+                    row.UploadedAt ?? now, ct).ConfigureAwait(false);
+                LogAnnounced(row.BlobName, $"{status} since {row.QueuedAt:u}");
+                announced++;
+            }
+        }
+        return announced;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scanner announced {BlobName}: {Reason}")]

@@ -172,6 +172,21 @@ public class SegmentImageTests(LocalRunnerFixture host) : IClassFixture<LocalRun
     }
 
     [Fact]
+    public async Task A_row_stuck_in_queued_whose_message_was_lost_is_announced_again()
+    {
+        var name = Unique("lost-message.png");
+        var upload = await host.Storage.Uploads.GetBlobClient(name).UploadAsync(new BinaryData(TestImages.SmallShapes));
+        var stuck = ImageIndexEntity.ForBlob(name);
+        stuck.Status = ImageStatus.Queued;
+        stuck.SourceETag = BlobVersion.Of(upload.Value.ETag);
+        stuck.QueuedAt = DateTimeOffset.UtcNow.AddHours(-1); // announced long ago; its message never arrived
+        await host.Storage.UpsertImageAsync(stuck);
+
+        var row = await host.WaitFinishedAsync(name, stuck.SourceETag);
+        Assert.Equal(ImageStatus.Succeeded, row.Status);
+    }
+
+    [Fact]
     public async Task Processed_images_are_counted_and_timed_on_the_CloudSeg_Functions_meter()
     {
         var measurements = new System.Collections.Concurrent.ConcurrentBag<(string Instrument, double Value)>();
