@@ -51,6 +51,26 @@ public sealed class DashboardFlowTests(StackFixture stack)
         var allPainted = await WaitForPaintedPixelsAsync(page, n => n > 0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "detail.png") });
 
+        // Hovering a mask on the canvas highlights its row in the instance list.
+        var maskPoint = await page.EvaluateAsync<double[]>("""
+            () => {
+                const c = document.querySelector('[data-testid=overlay-canvas]');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const fill = Math.round(255 * 0.5); // mask interior at the default opacity; contours and tags are opaque
+                for (let i = 3; i < d.length; i += 4) {
+                    if (d[i] !== fill) continue;
+                    const p = (i - 3) / 4, r = c.getBoundingClientRect();
+                    return [r.left + ((p % c.width) + 0.5) * r.width / c.width, r.top + (Math.floor(p / c.width) + 0.5) * r.height / c.height];
+                }
+                return [];
+            }
+            """);
+        Assert.Equal(2, maskPoint.Length);
+        await page.Mouse.MoveAsync((float)maskPoint[0], (float)maskPoint[1]);
+        await Expect(page.Locator(".instance-row.instance-highlighted")).ToHaveCountAsync(1);
+        await page.Mouse.MoveAsync(1, 1);
+        await Expect(page.Locator(".instance-row.instance-highlighted")).ToHaveCountAsync(0);
+
         // Switch the best instance off: it leaves the painted ids and its pixels leave the canvas; then back on.
         var toggle = page.Locator("[data-testid=instance-toggle-0] input");
         await toggle.UncheckAsync(new() { Force = true });
