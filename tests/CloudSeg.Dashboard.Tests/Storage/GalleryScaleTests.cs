@@ -49,9 +49,11 @@ public sealed class GalleryScaleTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(60, failed.Page.Rows.Count);
         Assert.All(failed.Page.Rows, r => Assert.Equal(ImageStatus.Failed, r.Status));
 
-        Assert.True(first.Elapsed < TimeSpan.FromSeconds(2), $"first page took {first.Elapsed}");
-        Assert.True(deep.Elapsed < TimeSpan.FromSeconds(2), $"deep prefix page took {deep.Elapsed}");
-        Assert.True(walk.Elapsed < TimeSpan.FromSeconds(30), $"20 pages took {walk.Elapsed}");
+        // Alone on this machine: ~0.6 s, ~0.1 s and ~0.3 s per page. The bounds leave room for a busy CI machine and
+        // still fail an implementation that reads the whole table (100,000 rows take Azurite tens of seconds).
+        Assert.True(first.Elapsed < TimeSpan.FromSeconds(5), $"first page took {first.Elapsed}");
+        Assert.True(deep.Elapsed < TimeSpan.FromSeconds(5), $"deep prefix page took {deep.Elapsed}");
+        Assert.True(walk.Elapsed < TimeSpan.FromSeconds(60), $"20 pages took {walk.Elapsed}");
     }
 
     private async Task<(ImagePage Page, TimeSpan Elapsed)> TimedAsync(string what, Func<Task<ImagePage>> query)
