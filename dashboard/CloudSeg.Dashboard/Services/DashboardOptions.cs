@@ -20,7 +20,7 @@ public sealed class DashboardOptions
     /// <summary>Index rows fetched per gallery page request (Table storage returns at most 1,000).</summary>
     public int GalleryPageSize { get; set; } = 60;
 
-    /// <summary>The retraining cron schedule shown on the training page (the functions host's Retraining:Schedule).</summary>
+    /// <summary>The retraining cron schedule shown on the training page (the functions host's Training:Schedule).</summary>
     public string? TrainingSchedule { get; set; }
 
     /// <summary>How far back the operations page looks.</summary>
