@@ -97,4 +97,32 @@ public sealed class OpsTests
         AssertClose(fixture.ReadTensor("encoded"), encoded, 1e-5);
         AssertClose(fixture.ReadTensor("decoded"), decoded, 1e-3);
     }
+
+    [Fact]
+    public void AnchorGenerator_lays_out_anchors_like_torchvision()
+    {
+        var fixture = Case("anchors");
+        double[] sizes = fixture.GetProperty("sizes").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        long[] imageSize = fixture.ReadLongs("image_size");
+        var features = fixture.GetProperty("feature_sizes").EnumerateArray()
+            .Select(size => zeros(1, 1, size[0].GetInt64(), size[1].GetInt64())).ToArray();
+        var generator = new AnchorGenerator(sizes, new[] { 0.5, 1.0, 2.0 });
+
+        using var anchors = generator.Generate(imageSize[0], imageSize[1], features);
+
+        AssertClose(fixture.ReadTensor("expected"), anchors, 1e-6);
+    }
+
+    [Fact]
+    public void Matcher_keeps_the_best_anchor_of_every_ground_truth_even_below_the_threshold()
+    {
+        // Two ground truths × four predictions. GT 1's best IoU (0.4) is below 0.7 but must still match.
+        using var iou = tensor(new float[] { 0.9f, 0.5f, 0.1f, 0.0f, 0.0f, 0.2f, 0.4f, 0.1f }).view(2, 4);
+
+        using var strict = new Matcher(0.7, 0.3, allowLowQualityMatches: false).Match(iou);
+        using var lenient = new Matcher(0.7, 0.3, allowLowQualityMatches: true).Match(iou);
+
+        Assert.Equal(new long[] { 0, Matcher.BetweenThresholds, Matcher.BetweenThresholds, Matcher.BelowLowThreshold }, strict.data<long>().ToArray());
+        Assert.Equal(new long[] { 0, Matcher.BetweenThresholds, 1, Matcher.BelowLowThreshold }, lenient.data<long>().ToArray());
+    }
 }
