@@ -56,14 +56,7 @@ public sealed class MaskRcnn : nn.Module
         var (detections, _) = roi_heads.Forward(features[..4], proposals, imageList.ImageSizes, null);
         var results = detections!.Select((d, i) => GeneralizedRcnnTransform.Postprocess(d, imageList.ImageSizes[i],
             (images[i].shape[1], images[i].shape[2]))).ToArray();
-        foreach (var result in results)
-        {
-            result.Boxes.MoveToOuterDisposeScope();
-            result.Labels.MoveToOuterDisposeScope();
-            result.Scores.MoveToOuterDisposeScope();
-            result.Masks.MoveToOuterDisposeScope();
-            result.MaskIou?.MoveToOuterDisposeScope();
-        }
+        foreach (var result in results) result.MoveToOuterDisposeScope();
         return results;
     }
 }

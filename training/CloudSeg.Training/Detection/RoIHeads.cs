@@ -219,16 +219,7 @@ public sealed class RoIHeads : nn.Module
             };
             offset += count;
         }
-        foreach (var result in results) MoveOut(result);
+        foreach (var result in results) result.MoveToOuterDisposeScope();
         return results;
-    }
-
-    static void MoveOut(Detections detections)
-    {
-        detections.Boxes.MoveToOuterDisposeScope();
-        detections.Labels.MoveToOuterDisposeScope();
-        detections.Scores.MoveToOuterDisposeScope();
-        detections.Masks.MoveToOuterDisposeScope();
-        detections.MaskIou?.MoveToOuterDisposeScope();
     }
 }
