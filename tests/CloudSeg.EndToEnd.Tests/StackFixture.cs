@@ -32,7 +32,9 @@ public sealed class StackFixture : IAsyncLifetime
 
         var runnerStart = HostProcess.StartAsync("LocalRunner", new Dictionary<string, string>(storageSetting)
         {
-            ["Models:BundledModelDirectory"] = RepoPaths.DefaultModelDirectory,
+            // The torchvision test model, whatever models/default holds: the pictures the tests drop are chosen from its
+            // expected.json, so the instances they toggle are known to exist.
+            ["Models:BundledModelDirectory"] = TestImages.ModelDirectory,
             ["Models:CacheDirectory"] = _modelCache,
             ["LocalRunner:RunTrainingSchedule"] = "false",
         }, HostStartTimeout);

@@ -9,6 +9,9 @@ internal static class TestImages
 {
     private static readonly string ImagesFolder = Path.Combine(RepoPaths.Fixtures, "models", "images");
 
+    /// <summary>The model the runner serves in these tests (its expected.json says which pictures have instances).</summary>
+    public static string ModelDirectory { get; } = Path.Combine(RepoPaths.Fixtures, "models", "torchvision-tiny");
+
     /// <summary>
     /// Up to three fixture pictures the test model finds instances in, largest first (the detail page shows the first),
     /// read from the torchvision fixture's expected.json so the list follows the fixtures when they are regenerated.
@@ -17,7 +20,7 @@ internal static class TestImages
 
     private static List<string> PicturesWithInstances()
     {
-        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "models", "torchvision-tiny", "expected.json")));
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(ModelDirectory, "expected.json")));
         return expected.RootElement.EnumerateObject()
             .Where(image => image.Value.GetProperty("instances").GetArrayLength() > 0 && File.Exists(Path.Combine(ImagesFolder, image.Name + ".png")))
             .OrderByDescending(image => image.Value.GetProperty("width").GetInt32() * image.Value.GetProperty("height").GetInt32())
