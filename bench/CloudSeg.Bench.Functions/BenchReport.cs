@@ -6,7 +6,7 @@ namespace CloudSeg.Bench.Functions;
 internal sealed record BenchReport(
     int Uploads, int Kills, int Succeeded, int Failed, int Lost, int DuplicateRows, int MissingResults, int Retried,
     int QueueLeft, int Poisoned, TimeSpan Elapsed, TimeSpan Downtime, long PeakResidentBytes,
-    double MedianTotalMs, double MedianInferenceMs, IReadOnlyList<string> ModelVersions)
+    StageMedians MedianStageMs, IReadOnlyList<string> ModelVersions)
 {
     private const double GoalImagesPerMinute = 300;
 
@@ -32,7 +32,8 @@ internal sealed record BenchReport(
             ("images/min (without restart time)", F(ImagesPerMinuteExcludingRestarts), $">= {GoalImagesPerMinute}"),
             ("restart downtime total", Downtime.ToString(@"m\:ss", CultureInfo.InvariantCulture), "-"),
             ("peak host memory (max RSS of a host)", $"{PeakResidentBytes / (1024.0 * 1024.0):0} MB", "bounded"),
-            ("median per-image total / inference ms", $"{F(MedianTotalMs)} / {F(MedianInferenceMs)}", "-"),
+            ("median ms per image: download / decode / segment / render / total",
+                $"{F(MedianStageMs.Download)} / {F(MedianStageMs.Decode)} / {F(MedianStageMs.Segment)} / {F(MedianStageMs.Render)} / {F(MedianStageMs.Total)}", "-"),
             ("model versions", string.Join(", ", ModelVersions), "-"),
         };
         var width = lines.Max(l => l.What.Length);
@@ -41,3 +42,6 @@ internal sealed record BenchReport(
         foreach (var (what, measured, goal) in lines) Console.WriteLine($"{what.PadRight(width)} | {measured} | {goal}");
     }
 }
+
+/// <summary>Median milliseconds per stage over the processed images (from the index rows).</summary>
+internal sealed record StageMedians(double Download, double Decode, double Segment, double Render, double Total);

@@ -112,8 +112,12 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
             Elapsed: elapsed,
             Downtime: downtime,
             PeakResidentBytes: peakBytes,
-            MedianTotalMs: Median(rows.Where(r => r.TotalMs is not null).Select(r => r.TotalMs!.Value)),
-            MedianInferenceMs: Median(rows.Where(r => r.InferenceMs is not null).Select(r => r.InferenceMs!.Value)),
+            MedianStageMs: new StageMedians(
+                Median(rows.Select(r => r.DownloadMs)),
+                Median(rows.Select(r => r.DecodeMs)),
+                Median(rows.Select(r => r.InferenceMs)),
+                Median(rows.Select(r => r.RenderMs)),
+                Median(rows.Select(r => r.TotalMs))),
             ModelVersions: rows.Select(r => r.ModelVersion ?? "none").Distinct().ToList());
     }
 
@@ -127,9 +131,9 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
         return finished;
     }
 
-    private static double Median(IEnumerable<double> values)
+    private static double Median(IEnumerable<double?> values)
     {
-        var sorted = values.Order().ToArray();
+        var sorted = values.OfType<double>().Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
     }
 }

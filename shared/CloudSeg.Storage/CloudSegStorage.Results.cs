@@ -15,8 +15,9 @@ public sealed partial class CloudSegStorage
     /// </summary>
     public async Task WriteResultAsync(string blobName, ResultDocument result, byte[] overlayPng, byte[] thumbnailJpeg, CancellationToken ct = default)
     {
-        await UploadBytesAsync(ResultBlob(blobName, ResultLayout.OverlayPng), overlayPng, "image/png", ct).ConfigureAwait(false);
-        await UploadBytesAsync(ResultBlob(blobName, ResultLayout.ThumbnailJpeg), thumbnailJpeg, "image/jpeg", ct).ConfigureAwait(false);
+        await Task.WhenAll(
+            UploadBytesAsync(ResultBlob(blobName, ResultLayout.OverlayPng), overlayPng, "image/png", ct),
+            UploadBytesAsync(ResultBlob(blobName, ResultLayout.ThumbnailJpeg), thumbnailJpeg, "image/jpeg", ct)).ConfigureAwait(false);
         await UploadBytesAsync(ResultBlob(blobName, ResultLayout.ResultJson), result.ToUtf8Json(), "application/json", ct).ConfigureAwait(false);
     }
 

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using CloudSeg.Core.Imaging;
 using CloudSeg.Functions.Models;
 using CloudSeg.Functions.Telemetry;
+using CloudSeg.Inference;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -117,19 +118,28 @@ public sealed partial class SegmentImage(
         }
         stages.Mark("download");
         row.Status = ImageStatus.Processing;
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
-        stages.Mark("index");
+        // The "processing" mark is for observers only; it is written while the image is decoded and segmented.
+        var marked = storage.UpsertImageAsync(row, ct);
+        ImageInfo info;
+        Segmentation segmentation;
+        byte[] overlay, thumbnail;
+        try
+        {
+            info = ImageDecoder.Probe(bytes);
+            var image = ImageDecoder.Decode(bytes, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
+            stages.Mark("decode");
 
-        var info = ImageDecoder.Probe(bytes);
-        var image = ImageDecoder.Decode(bytes, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
-        stages.Mark("decode");
+            segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
+            stages.Mark("segment");
 
-        var segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
-        stages.Mark("segment");
-
-        var (overlay, thumbnail) = ResultRendering.Render(image, segmentation, Options.ThumbnailMaxSide);
-        stages.Mark("render");
-
+            (overlay, thumbnail) = ResultRendering.Render(image, segmentation, Options.ThumbnailMaxSide);
+            stages.Mark("render");
+        }
+        finally
+        {
+            // Every later write replaces the row; the "processing" write must have landed first.
+            await marked.ConfigureAwait(false);
+        }
         var timings = stages.ToTimings(segmentation.Timings);
         timings["total"] = StageClock.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var document = ResultDocumentBuilder.Build(e.BlobName, row, info, segmentation, lease, delivery, timings);

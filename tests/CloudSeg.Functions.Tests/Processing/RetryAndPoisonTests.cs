@@ -7,8 +7,18 @@ namespace CloudSeg.Functions.Tests.Processing;
 /// <summary>
 /// Transient failures are made real by deleting the results container: every write of a result fails until it is back.
 /// </summary>
-public class RetryAndPoisonTests(LocalRunnerFixture host) : IClassFixture<LocalRunnerFixture>
+public class RetryAndPoisonTests(RetryAndPoisonTests.SlowRetriesFixture host) : IClassFixture<RetryAndPoisonTests.SlowRetriesFixture>
 {
+    /// <summary>Retries a second apart, so a test can watch (and end) the failure between two attempts.</summary>
+    public sealed class SlowRetriesFixture : LocalRunnerFixture
+    {
+        protected override void Configure(Dictionary<string, string?> settings)
+        {
+            settings["Functions:RetryBaseDelay"] = "00:00:01";
+            settings["Functions:RetryMaxDelay"] = "00:00:02";
+        }
+    }
+
     [Fact]
     public async Task A_transient_failure_is_retried_with_back_off_and_then_succeeds()
     {
@@ -20,7 +30,7 @@ public class RetryAndPoisonTests(LocalRunnerFixture host) : IClassFixture<LocalR
             var retrying = await Eventually.ValueAsync(async () =>
             {
                 var row = await host.Storage.GetImageAsync(name);
-                return row is { Attempts: >= 2, Status: ImageStatus.Queued } ? row : null;
+                return row is { Attempts: >= 2, Status: not ImageStatus.Failed } && row.Error is not null ? row : null;
             }, "a second attempt");
             Assert.Contains("retrying in", retrying.Error);
             Assert.Contains("ContainerNotFound", retrying.Error);
