@@ -62,7 +62,7 @@ public sealed class GalleryFiltersTests
         var published = new List<GalleryFilter>();
         var cut = RenderFilters(ctx, published);
 
-        cut.Find("[data-testid=filter-min-score] input[type=range]").Input("0.75");
+        cut.Find("[data-testid=filter-min-score] input[type=range]").Change("0.75");
 
         cut.WaitForAssertion(() => Assert.Equal(0.75, published.Last().MinScore!.Value, 3));
     }
