@@ -17,7 +17,7 @@ internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirecto
             Int("--uploads", 1000),
             Int("--kills", 2),
             Value("--images") ?? Path.Combine(repoRoot, "samples"),
-            Int("--concurrency", 2),
+            Int("--concurrency", 6),
             Int("--threads", 1),
             TimeSpan.FromMinutes(Int("--timeout-minutes", 30)));
     }
