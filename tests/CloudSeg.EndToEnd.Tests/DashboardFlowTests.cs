@@ -120,6 +120,16 @@ public sealed class DashboardFlowTests(StackFixture stack)
         var failure = page.Locator("tr", new() { Has = page.Locator($"[data-testid=failure-name]:has-text('{name}')") });
         await Expect(failure.Locator("[data-testid=failure-reason]")).ToHaveTextAsync(row.Error!);
         await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "failures.png") });
+
+        // The gallery's status filter runs on the server: with a succeeded image present, only failed tiles come back.
+        var good = $"{run}-good.png";
+        await using (var goodFile = File.OpenRead(TestImages.FixturePath(TestImages.WithInstances[0])))
+            await stack.Storage.UploadImageAsync(good, goodFile, "image/png");
+        await page.OpenAsync("/");
+        await Expect(Tile(page, good)).ToHaveAttributeAsync("data-status", ImageStatus.Succeeded, new() { Timeout = (float)SegmentTimeout.TotalMilliseconds });
+        await page.Locator("[data-testid=status-failed]").ClickAsync();
+        await Expect(Tile(page, name)).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=gallery-tile]:not([data-status=failed])")).ToHaveCountAsync(0);
     }
 
     private static ILocator Tile(IPage page, string name) => page.Locator($"[data-testid=gallery-tile][data-name='{name}']");
