@@ -20,8 +20,8 @@ public static class FunctionEndpoints
         });
         app.MapPost("/TrackTrainingRuns", async (InvocationRequest _, RetrainOnSchedule retrain, CancellationToken ct) =>
         {
-            var finished = await retrain.FinishRunsAsync(ct);
-            return Results.Ok(new InvocationResponse { Logs = finished.Select(r => $"Run {r.RunId}: {r.Status}, promoted {r.Promoted}").ToList() });
+            var started = await retrain.PollAsync(ct);
+            return Results.Ok(new InvocationResponse { Logs = [started is null ? "No requested run to start" : $"Requested run {started.Run?.RunId}: {started.Action}"] });
         });
         app.MapPost("/ScanUploads", async (InvocationRequest _, UploadsScanner scanner, CancellationToken ct) =>
         {

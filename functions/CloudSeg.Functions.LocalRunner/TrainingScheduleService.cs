@@ -5,7 +5,7 @@ namespace CloudSeg.Functions.LocalRunner;
 
 /// <summary>
 /// Plays the Functions host's timer triggers for training: <c>RetrainOnSchedule</c> at each cron occurrence of
-/// Training:Schedule, and the completion check of started runs every Training:RunPollInterval.
+/// Training:Schedule, and <c>TrackTrainingRuns</c> (finish ended runs, start requested ones) every Training:RunPollInterval.
 /// </summary>
 internal sealed class TrainingScheduleService(
     RetrainOnSchedule retrain,
@@ -34,7 +34,7 @@ internal sealed class TrainingScheduleService(
                 }
                 else
                 {
-                    await retrain.FinishRunsAsync(stoppingToken).ConfigureAwait(false);
+                    await retrain.PollAsync(stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

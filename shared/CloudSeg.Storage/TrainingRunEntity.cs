@@ -61,6 +61,9 @@ public sealed class TrainingRunEntity : ITableEntity
 /// <summary><see cref="TrainingRunEntity.Status"/> values.</summary>
 public static class TrainingRunStatus
 {
+    /// <summary>Asked for by a person (dashboard "retrain now"); the functions start it on their next tick, even if datasets/ is unchanged.</summary>
+    public const string Requested = "requested";
+
     public const string Started = "started";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";

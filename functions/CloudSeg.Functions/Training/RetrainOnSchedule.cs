@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace CloudSeg.Functions.Training;
 
 /// <summary>
-/// The scheduled retraining function. Each tick: finish runs whose job ended (upload, compare, promote), then start a
-/// new job only if the labelled data under <c>datasets/</c> changed since the last run (digest of blob ETags) and no
-/// run is in progress. Every run is a row in <c>trainingruns</c>.
+/// The scheduled retraining function. Each tick: finish runs whose job ended (upload, compare, promote), start a run a
+/// person requested, else start a new job only if the labelled data under <c>datasets/</c> changed since the last run
+/// (digest of blob ETags) and no run is in progress. Every run is a row in <c>trainingruns</c>.
 /// </summary>
 public sealed partial class RetrainOnSchedule(
     CloudSegStorage storage,
@@ -20,18 +20,47 @@ public sealed partial class RetrainOnSchedule(
 
     public async Task<Result> RunAsync(string trigger, CancellationToken ct)
     {
-        await FinishRunsAsync(ct).ConfigureAwait(false);
+        if (await PollAsync(ct).ConfigureAwait(false) is { } requested) return requested;
         var runs = await storage.ListTrainingRunsAsync(20, ct).ConfigureAwait(false);
         if (runs.FirstOrDefault(r => r.Status == TrainingRunStatus.Started) is { } running)
             return Skip($"run {running.RunId} is still in progress");
 
         var snapshot = await DatasetDigest.ComputeAsync(storage.Datasets, ct).ConfigureAwait(false);
         if (snapshot.BlobCount == 0) return Skip("datasets/ holds no labelled data");
-        if (runs.Count > 0 && runs[0].DatasetDigest == snapshot.Digest)
-            return Skip($"datasets/ unchanged since run {runs[0].RunId} (digest {snapshot.Digest[..12]})");
+        var last = runs.FirstOrDefault(r => r.Status != TrainingRunStatus.Requested);
+        if (last is not null && last.DatasetDigest == snapshot.Digest)
+            return Skip($"datasets/ unchanged since run {last.RunId} (digest {snapshot.Digest[..12]})");
 
         var now = time.GetUtcNow();
         var run = TrainingRunEntity.Start($"train-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}", trigger, snapshot.Digest, now);
+        return await LaunchAsync(run, snapshot, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The frequent tick (every few minutes, between schedule occurrences): finishes ended runs, then starts the oldest
+    /// run a person requested, whether or not datasets/ changed. Returns the started run, if any.
+    /// </summary>
+    public async Task<Result?> PollAsync(CancellationToken ct)
+    {
+        await FinishRunsAsync(ct).ConfigureAwait(false);
+        var runs = await storage.ListTrainingRunsAsync(20, ct).ConfigureAwait(false);
+        if (runs.Any(r => r.Status == TrainingRunStatus.Started)) return null;
+        var requested = runs.Where(r => r.Status == TrainingRunStatus.Requested).MinBy(r => r.StartedAt);
+        if (requested is null) return null;
+        var snapshot = await DatasetDigest.ComputeAsync(storage.Datasets, ct).ConfigureAwait(false);
+        if (snapshot.BlobCount == 0)
+        {
+            Fail(requested, "datasets/ holds no labelled data to train on.");
+            await storage.SaveTrainingRunAsync(requested, ct).ConfigureAwait(false);
+            return new Result("failed", requested.Error!, requested);
+        }
+        requested.DatasetDigest = snapshot.Digest;
+        return await LaunchAsync(requested, snapshot, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Result> LaunchAsync(TrainingRunEntity run, DatasetSnapshot snapshot, CancellationToken ct)
+    {
+        run.Status = TrainingRunStatus.Started;
         await storage.SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
         try
         {
@@ -41,12 +70,10 @@ public sealed partial class RetrainOnSchedule(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            run.Status = TrainingRunStatus.Failed;
-            run.Error = $"Could not start the training job: {ex.Message}";
-            run.FinishedAt = time.GetUtcNow();
+            Fail(run, $"Could not start the training job: {ex.Message}");
         }
         await storage.SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
-        LogRunStarted(run.RunId, trigger, snapshot.BlobCount, run.Status);
+        LogRunStarted(run.RunId, run.Trigger, snapshot.BlobCount, run.Status);
         return new Result(run.Status == TrainingRunStatus.Started ? "started" : "failed", run.Error ?? "datasets/ changed", run);
     }
 

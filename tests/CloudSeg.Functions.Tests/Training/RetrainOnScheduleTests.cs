@@ -61,3 +61,35 @@ public sealed class RetrainFailureTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("out of memory", await File.ReadAllTextAsync(run.LogsLocation!));
     }
 }
+
+/// <summary>Its own Azurite: a requested run must not see the other classes' runs.</summary>
+public sealed class RetrainRequestTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task A_run_requested_from_the_dashboard_starts_on_the_next_tick_even_if_datasets_are_unchanged()
+    {
+        await using var harness = new TrainingHarness(azurite.ConnectionString);
+        await harness.Storage.EnsureCreatedAsync();
+        await harness.SetDatasetApAsync("0.50");
+        await harness.RunToCompletionAsync();
+        Assert.Equal("skipped", (await harness.Retrain.RunAsync("schedule", default)).Action);
+
+        // What the dashboard's "retrain now" writes.
+        var request = TrainingRunEntity.Start("manual-" + Guid.NewGuid().ToString("N")[..8], "manual", "", DateTimeOffset.UtcNow);
+        request.Status = TrainingRunStatus.Requested;
+        await harness.Storage.SaveTrainingRunAsync(request);
+
+        var started = await harness.Retrain.PollAsync(default);
+        Assert.Equal(("started", request.RunId), (started!.Action, started.Run!.RunId));
+        var run = await Eventually.ValueAsync(async () =>
+        {
+            await harness.Retrain.PollAsync(default);
+            var row = (await harness.Storage.ListTrainingRunsAsync()).Single(r => r.RunId == request.RunId);
+            return row.Status == TrainingRunStatus.Started ? null : row;
+        }, "the requested run to finish");
+        Assert.Equal(TrainingRunStatus.Succeeded, run.Status);
+        Assert.Equal("manual", run.Trigger);
+        Assert.NotEqual("", run.DatasetDigest);
+        Assert.Null(await harness.Retrain.PollAsync(default));
+    }
+}
