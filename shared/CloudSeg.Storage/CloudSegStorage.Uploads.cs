@@ -30,21 +30,19 @@ public sealed partial class CloudSegStorage
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         eTag = BlobVersion.Of(eTag);
+        // Announcing is asking for processing: the row goes (back) to queued, even for a version that already failed
+        // (the dashboard's "retry"). Repeated *events* without an announcement stay no-ops in the worker.
         var row = await GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
-        // A version that already has its outcome keeps it: the worker decides whether the event is a no-op.
-        if (!(row.IsFinished && row.SourceETag == eTag))
-        {
-            row.Status = ImageStatus.Queued;
-            row.SourceETag = eTag;
-            row.ContentType = contentType;
-            row.ContentLength = contentLength;
-            row.UploadedAt = lastModified;
-            row.QueuedAt = DateTimeOffset.UtcNow;
-            row.Attempts = 0;
-            row.Error = null;
-            row.ErrorKind = null;
-            await UpsertImageAsync(row, ct).ConfigureAwait(false);
-        }
+        row.Status = ImageStatus.Queued;
+        row.SourceETag = eTag;
+        row.ContentType = contentType;
+        row.ContentLength = contentLength;
+        row.UploadedAt = lastModified;
+        row.QueuedAt = DateTimeOffset.UtcNow;
+        row.Attempts = 0;
+        row.Error = null;
+        row.ErrorKind = null;
+        await UpsertImageAsync(row, ct).ConfigureAwait(false);
 
         var e = BlobCreatedEventCodec.Create(Options.AccountName, StorageNames.UploadsContainer, blobName,
             Uploads.GetBlobClient(blobName).Uri, eTag, contentType, contentLength, lastModified);
