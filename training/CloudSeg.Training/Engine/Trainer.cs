@@ -62,13 +62,12 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
             Checkpoint.CaptureRngState(), Elapsed().TotalSeconds);
 
         logger.LogInformation("Training {Steps} steps ({BatchSize} images each) into {Output}", totalSteps, data.BatchSize, outputDirectory);
-        Task<IReadOnlyList<PreparedSample>>? next = startStep < totalSteps ? data.ReadBatchAsync(startStep, cancellationToken) : null;
         for (int step = startStep; step < totalSteps; step++)
         {
-            var batch = await next!;
-            // Decode the next batch while this one trains.
-            next = step + 1 < totalSteps ? Task.Run(() => data.ReadBatchAsync(step + 1, cancellationToken), cancellationToken) : null;
-
+            // Decoded on this thread on purpose: TorchSharp passes temporary Scalars to native code without keeping
+            // them alive, so a garbage collection triggered by another allocating thread mid-call can free one in use
+            // (seen as a random "toFloat" assertion after hundreds of steps). Fewer allocating threads, fewer such GCs.
+            var batch = await data.ReadBatchAsync(step, cancellationToken);
             double learningRate = LearningRateSchedule.At(step, totalSteps, options);
             var losses = TrainStep(model, optimizer, trainable, batch, learningRate);
             var report = new TrainingProgress(step + 1, totalSteps, learningRate, losses, Elapsed());
