@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Tests;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class MaskRcnnModelTests
 {
     static MaskRcnnOptions TinyOptions() => MaskRcnnOptions.Small(numClasses: 3, imageSize: 96) with { MaxSize = 128 };

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Tests;
 
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     readonly string _output = Directory.CreateTempSubdirectory("cloudseg-trainer-").FullName;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CloudSeg.Training.Tests;
 
 /// <summary>A whole training job on a small shapes dataset written by the data library: train, checkpoint, evaluate.</summary>
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class TrainingRunTests : IDisposable
 {
     readonly string _root = Directory.CreateTempSubdirectory("cloudseg-run-").FullName;
