@@ -33,7 +33,7 @@ public sealed partial class LocalProcessTrainingLauncher(
             .Replace("{output}", Quote(output), StringComparison.Ordinal)
             .Replace("{runId}", Quote(run.RunId), StringComparison.Ordinal)
             .Replace("{log}", Quote(log), StringComparison.Ordinal);
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start: {command}");
@@ -50,7 +50,7 @@ public sealed partial class LocalProcessTrainingLauncher(
         {
             var code = int.Parse(File.ReadAllText(exitFile).Trim(), CultureInfo.InvariantCulture);
             return Task.FromResult(code == 0
-                ? new TrainingJobState(TrainingJobStatus.Succeeded, Path.Combine(folder, "output"))
+                ? new TrainingJobState(TrainingJobStatus.Succeeded, PackageFolder(Path.Combine(folder, "output")))
                 : new TrainingJobState(TrainingJobStatus.Failed, Error: $"Training exited with code {code}; log: {Path.Combine(folder, "train.log")}"));
         }
         return Task.FromResult(_running.ContainsKey(run.RunId)
@@ -59,6 +59,10 @@ public sealed partial class LocalProcessTrainingLauncher(
     }
 
     private string RunFolder(string runId) => Path.Combine(options.Value.WorkDirectory, runId);
+
+    // `cloudseg train --out` puts the exported package in model/; a bare script may write it straight into {output}.
+    private static string PackageFolder(string output) =>
+        File.Exists(Path.Combine(output, ModelRegistry.OnnxFileName)) ? output : Path.Combine(output, "model");
 
     private async Task DownloadDatasetsAsync(string target, CancellationToken ct)
     {

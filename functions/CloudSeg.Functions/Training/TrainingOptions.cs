@@ -12,10 +12,12 @@ public sealed class TrainingOptions
     public string Launcher { get; set; } = "Local";
 
     /// <summary>
-    /// Shell command that trains one model. Placeholders: {data} (folder with the downloaded datasets container),
-    /// {output} (folder the command must leave model.onnx + model.card.json in), {runId}, {log}.
+    /// Shell command that trains one model, run in the host's working directory (the clone, under `cloudseg up`).
+    /// Placeholders: {data} (folder holding the downloaded datasets container: train/ and the fixed val/ set, each a
+    /// COCO annotations.json + images/), {output} (folder the command leaves the package in: model.onnx +
+    /// model.card.json with its metrics, directly or under model/), {runId}, {log}.
     /// </summary>
-    public string LocalCommand { get; set; } = "cloudseg train --data {data} --output {output}";
+    public string LocalCommand { get; set; } = "./cloudseg train --data {data}/train --val {data}/val --out {output}";
 
     /// <summary>Folder for local runs: one sub-folder per run with its data, output and log.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "cloudseg-training");
