@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CloudSeg.Core.Coco;
@@ -5,12 +6,16 @@ namespace CloudSeg.Core.Coco;
 /// <summary>Reads and writes a COCO results file: a JSON array of <see cref="CocoResult"/>.</summary>
 public static class CocoResultsJson
 {
+    // RLE counts use the characters '0'..'o'; the default encoder would write '<', '>' and '`' as \u escapes, which is
+    // valid but unreadable. These files are data, never embedded in HTML, so the relaxed encoder is safe here.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes the results as one JSON array, streaming item by item.</summary>
     public static void Write(Stream stream, IEnumerable<CocoResult> results)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(results);
-        using var writer = new Utf8JsonWriter(stream);
+        using var writer = new Utf8JsonWriter(stream, WriterOptions);
         writer.WriteStartArray();
         foreach (var result in results)
             JsonSerializer.Serialize(writer, result, CocoJsonContext.Default.CocoResult);
@@ -21,7 +26,7 @@ public static class CocoResultsJson
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(results);
-        await using var writer = new Utf8JsonWriter(stream);
+        await using var writer = new Utf8JsonWriter(stream, WriterOptions);
         writer.WriteStartArray();
         foreach (var result in results)
         {

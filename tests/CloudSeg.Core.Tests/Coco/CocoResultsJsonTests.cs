@@ -27,6 +27,20 @@ public class CocoResultsJsonTests
     }
 
     [Fact]
+    public void Counts_strings_are_written_as_pycocotools_writes_them_without_unicode_escapes()
+    {
+        // A run of 48 gives the counts character '`' (48 + 48); angle brackets come from other runs.
+        var mask = new RleMask(100, 1, [48, 12, 40]);
+        var counts = mask.ToCompressedString();
+        Assert.Contains('`', counts);
+
+        var json = Encoding.UTF8.GetString(CocoResultsJson.ToUtf8Bytes([CocoResult.From(1, 1, new BoxF(0, 0, 1, 1), 1f, mask)]));
+
+        Assert.Contains($"\"counts\":\"{counts}\"", json);
+        Assert.DoesNotContain("\\u", json);
+    }
+
+    [Fact]
     public async Task Round_trips_through_streams()
     {
         var mask = RleMask.FromPolygons([[2.0, 2.0, 30.0, 4.0, 20.0, 25.0]], 32, 40);
