@@ -28,6 +28,7 @@ public sealed class CustomHandlerContractTests(CustomHandlerContractTests.Handle
     {
         private readonly AzuriteFixture _azurite = new();
         private WebApplicationFactory<CustomHandlerEntryPoint> _factory = null!;
+        private string _modelCache = "";
 
         public CloudSegStorage Storage { get; private set; } = null!;
         public HttpClient Client { get; private set; } = null!;
@@ -38,6 +39,7 @@ public sealed class CustomHandlerContractTests(CustomHandlerContractTests.Handle
             Storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString });
             await Storage.EnsureCreatedAsync();
             var settings = FunctionsSettings.For(_azurite.ConnectionString);
+            _modelCache = settings["Models:CacheDirectory"]!;
             _factory = new WebApplicationFactory<CustomHandlerEntryPoint>().WithWebHostBuilder(b =>
                 b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings)));
             Client = _factory.CreateClient();
@@ -49,6 +51,7 @@ public sealed class CustomHandlerContractTests(CustomHandlerContractTests.Handle
             Client.Dispose();
             await _factory.DisposeAsync();
             await _azurite.DisposeAsync();
+            if (Directory.Exists(_modelCache)) Directory.Delete(_modelCache, recursive: true);
         }
     }
 

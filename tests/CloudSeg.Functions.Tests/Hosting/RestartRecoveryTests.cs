@@ -42,6 +42,8 @@ public sealed class RestartRecoveryTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(Uploads, indexed.Select(r => r.BlobName).Distinct().Count());
         foreach (var receipt in receipts) Assert.NotNull(await storage.ReadResultAsync(receipt.BlobName));
         await Eventually.TrueAsync(async () => await storage.GetQueueDepthAsync() == 0, "the queue to drain");
+        await second.DisposeAsync();
+        Directory.Delete(settings["Models:CacheDirectory"]!, recursive: true);
     }
 
     private static async Task<int> CountAsync(CloudSegStorage storage, string status)

@@ -17,6 +17,7 @@ public class LocalRunnerFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
     private WebApplicationFactory<LocalRunnerEntryPoint>? _factory;
+    private string? _modelCache;
 
     public CloudSegStorage Storage { get; private set; } = null!;
 
@@ -37,6 +38,7 @@ public class LocalRunnerFixture : IAsyncLifetime
         await Storage.EnsureCreatedAsync();
         var settings = FunctionsSettings.For(_azurite.ConnectionString);
         Configure(settings);
+        _modelCache = settings["Models:CacheDirectory"];
         _factory = new HostFactory(settings);
         _ = _factory.Server; // starts the host and its background services
         await Services.GetRequiredService<ModelProvider>().WhenLoaded.WaitAsync(TimeSpan.FromSeconds(60));
@@ -46,6 +48,7 @@ public class LocalRunnerFixture : IAsyncLifetime
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await _azurite.DisposeAsync();
+        if (_modelCache is not null && Directory.Exists(_modelCache)) Directory.Delete(_modelCache, recursive: true);
     }
 
     /// <summary>Uploads through the storage facade (blob + queued row + event) and waits until the row is final.</summary>
