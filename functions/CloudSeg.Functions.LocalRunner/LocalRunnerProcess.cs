@@ -36,22 +36,8 @@ public sealed class LocalRunnerProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until /health answers 200 (model loaded, storage reachable).</summary>
-    public async Task WaitHealthyAsync(TimeSpan timeout, CancellationToken ct = default)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Poll.UntilAsync(async () =>
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"The local runner exited with code {_process.ExitCode} while starting.");
-            try
-            {
-                return (await http.GetAsync($"http://127.0.0.1:{Port}/health", ct).ConfigureAwait(false)).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the local runner to be healthy", timeout, ct).ConfigureAwait(false);
-    }
+    public Task WaitHealthyAsync(TimeSpan timeout, CancellationToken ct = default) =>
+        HostHealth.WaitUntilHealthyAsync(_process, "local runner", $"http://127.0.0.1:{Port}", timeout, ct: ct);
 
     /// <summary>Peak resident memory so far (VmHWM from /proc), or null when the process is gone or not on Linux.</summary>
     public long? PeakResidentBytes()

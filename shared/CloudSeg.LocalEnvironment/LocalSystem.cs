@@ -105,7 +105,8 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
 
     private async Task StartHostAsync(HostProject host, string url, CancellationToken ct)
     {
-        if (_processes.Find(host.Name) is null)
+        var process = _processes.Find(host.Name);
+        if (process is null)
         {
             var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = options.RepoRoot };
             psi.ArgumentList.Add(Path.Combine(options.BuildFolder, "bin", host.AssemblyName, "release", host.AssemblyName + ".dll"));
@@ -113,22 +114,10 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
             psi.Environment["Urls"] = url;
             psi.Environment["Storage__ConnectionString"] = ConnectionString;
-            _processes.Remember(host.Name, ChildProcess.Start(psi, LogFile(host.Name)));
+            process = ChildProcess.Start(psi, LogFile(host.Name));
+            _processes.Remember(host.Name, process);
         }
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Poll.UntilAsync(async () =>
-        {
-            if (_processes.Find(host.Name) is null)
-                throw new InvalidOperationException($"The {host.Name} host exited while starting; see {LogFile(host.Name)}.");
-            try
-            {
-                return (await http.GetAsync($"{url}/health", ct).ConfigureAwait(false)).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, $"the {host.Name} host to be healthy at {url}", HealthTimeout, ct).ConfigureAwait(false);
+        await HostHealth.WaitUntilHealthyAsync(process, host.Name, url, HealthTimeout, () => $"See {LogFile(host.Name)}.", ct).ConfigureAwait(false);
         logger.LogInformation("The {Host} host is healthy at {Url}", host.Name, url);
     }
 

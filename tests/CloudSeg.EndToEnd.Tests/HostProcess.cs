@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
-using CloudSeg.Testing;
+using CloudSeg.LocalEnvironment;
 
 namespace CloudSeg.EndToEnd.Tests;
 
@@ -33,7 +31,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, TimeSpan startTimeout)
     {
         var dll = HostDll(name);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -57,21 +55,9 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            await Eventually.TrueAsync(async () =>
-            {
-                if (process.HasExited) throw new InvalidOperationException($"{name} exited with code {process.ExitCode}:\n{host.RecentOutput}");
-                try
-                {
-                    return (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, $"{name} to answer /health", startTimeout);
+            await HostHealth.WaitUntilHealthyAsync(process, name, baseAddress.ToString(), startTimeout, () => host.RecentOutput);
         }
         catch (TimeoutException ex)
         {
@@ -94,13 +80,6 @@ public sealed class HostProcess : IAsyncDisposable
         var path = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
                    ?? throw new InvalidOperationException($"The test assembly does not record where host {name} is built.");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Host {name} is not built at {path}.", path);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
