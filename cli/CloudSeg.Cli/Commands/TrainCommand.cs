@@ -33,6 +33,7 @@ public static class TrainCommand
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate decay after warm-up", DefaultValueFactory = _ => "cosine" };
         schedule.AcceptOnlyFromAmong("cosine", "step");
         var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var clipNorm = new Option<double>("--clip-norm") { Description = "Max global gradient L2 norm (0 = no clipping)", DefaultValueFactory = _ => defaults.GradientClipNorm };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
@@ -41,7 +42,7 @@ public static class TrainCommand
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
         {
             data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            checkpointEvery, resume, seed, threads,
+            clipNorm, checkpointEvery, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -59,6 +60,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(learningRate),
                 Schedule = parse.GetValue(schedule) == "step" ? LearningRateScheduleKind.Step : LearningRateScheduleKind.Cosine,
                 WarmupSteps = parse.GetValue(warmup),
+                GradientClipNorm = parse.GetValue(clipNorm),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
