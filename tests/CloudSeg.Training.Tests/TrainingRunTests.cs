@@ -16,6 +16,27 @@ public sealed class TrainingRunTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
+    public async Task Init_from_loads_the_state_dict_before_training_and_refuses_one_of_another_backbone()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64 }).WriteAsync(_root,
+            [new ShapesSplit("train", 2)], ImageFileFormat.Png, null, CancellationToken.None);
+        // The fixture is a ResNet-18 at 1/8 width; the run builds the half-width "small" ResNet-18, so the import must
+        // refuse it before any step is taken (a wrong file must never silently train from scratch).
+        var request = new TrainingRequest
+        {
+            TrainData = Path.Combine(_root, "train"), OutputDirectory = Path.Combine(_root, "out"), ImageSize = 64,
+            InitFrom = Path.Combine(AppContext.BaseDirectory, "fixtures", "export", "tiny-maskrcnn-basic.safetensors"),
+        };
+        var options = new TrainerOptions { Steps = 1, BatchSize = 2, WarmupSteps = 1, Threads = 2 };
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request, null, null, CancellationToken.None));
+
+        Assert.Contains("backbone", error.Message);
+        Assert.Null(Trainer.LatestCheckpoint(request.OutputDirectory));
+    }
+
+    [Fact]
     public async Task Trains_from_a_coco_folder_and_evaluates_on_the_validation_split()
     {
         await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64 }).WriteAsync(_root,

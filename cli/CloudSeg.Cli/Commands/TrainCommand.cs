@@ -35,6 +35,7 @@ public static class TrainCommand
         var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps", DefaultValueFactory = _ => defaults.WarmupSteps };
         var clipNorm = new Option<double>("--clip-norm") { Description = "Max global gradient L2 norm (0 = no clipping)", DefaultValueFactory = _ => defaults.GradientClipNorm };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => defaults.CheckpointEvery };
+        var initFrom = new Option<FileInfo?>("--init-from") { Description = "Fine-tune from a torchvision Mask R-CNN state dict (.safetensors) instead of random weights" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
         var threads = ThreadsOption();
@@ -42,7 +43,7 @@ public static class TrainCommand
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
         {
             data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            clipNorm, checkpointEvery, resume, seed, threads,
+            clipNorm, checkpointEvery, initFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -74,6 +75,7 @@ public static class TrainCommand
                 Backbone = ParseBackbone(parse.GetValue(backbone)!),
                 ImageSize = parse.GetValue(imageSize),
                 ResumeFrom = parse.GetValue(resume)?.FullName,
+                InitFrom = parse.GetValue(initFrom)?.FullName,
             };
             try
             {

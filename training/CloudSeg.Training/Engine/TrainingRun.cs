@@ -5,6 +5,7 @@ using CloudSeg.Datasets.Sources;
 using CloudSeg.Evaluation.Metrics;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Import;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -25,6 +26,8 @@ public sealed record TrainingRequest
     public int ImageSize { get; init; } = 320;
     /// <summary>A checkpoint directory, or the output directory to continue from its newest checkpoint.</summary>
     public string? ResumeFrom { get; init; }
+    /// <summary>A torchvision Mask R-CNN state dict (safetensors) to fine-tune from instead of random weights; ignored when resuming.</summary>
+    public string? InitFrom { get; init; }
     public AugmentationOptions Augmentation { get; init; } = new() { HorizontalFlipProbability = 0.5, MinScale = 0.8, MaxScale = 1.2 };
 }
 
@@ -65,6 +68,8 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         var modelOptions = resumeFrom is null ? ModelOptions(request, classes.Count) : Checkpoint.ReadInfo(resumeFrom).Model;
         manual_seed(options.Seed);
         using var model = new MaskRcnn(modelOptions);
+        if (resumeFrom is null && request.InitFrom is not null)
+            PretrainedWeights.InitializeFrom(model, request.InitFrom, _logger);
         var loader = new DetectionDataLoader(train, options.BatchSize, options.Seed, request.Augmentation);
         var trainer = new Trainer(options, loggerFactory.CreateLogger<Trainer>());
         string modelDirectory = await trainer.TrainAsync(model, loader, classes, request.OutputDirectory, resumeFrom,
