@@ -89,7 +89,10 @@ public sealed partial class LocalProcessTrainingLauncher(
             var stdout = PumpAsync(process.StandardOutput, log);
             var stderr = PumpAsync(process.StandardError, log);
             await Task.WhenAll(stdout, stderr, process.WaitForExitAsync()).ConfigureAwait(false);
-            await File.WriteAllTextAsync(exitFile, process.ExitCode.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            // Written beside and renamed into place: a poll must never see the file created but still empty.
+            var partial = exitFile + ".partial";
+            await File.WriteAllTextAsync(partial, process.ExitCode.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            File.Move(partial, exitFile, overwrite: true);
         }
     }
 
