@@ -26,12 +26,12 @@ Then register and promote it: see docs/deploy.md ("Bring COCO-pretrained weights
 import argparse
 import json
 import os
-import struct
 import sys
 import time
 
 import torch
 import torchvision
+from safetensors_writer import save_file  # beside this script
 from torchvision.models.detection import (
     MaskRCNN_ResNet50_FPN_V2_Weights,
     MaskRCNN_ResNet50_FPN_Weights,
@@ -159,34 +159,12 @@ def write_card(args, weights, folder):
     return card
 
 
-# safetensors dtype names (https://github.com/huggingface/safetensors, "format" section of its README).
-SAFETENSORS_DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.float64: "F64",
-                      torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8",
-                      torch.bool: "BOOL"}
-
-
 def write_safetensors(model, path):
-    """The state dict in the safetensors layout, written directly so no extra package is needed: an 8-byte
-    little-endian header length, a JSON header (name -> dtype, shape, byte range; padded with spaces to 8 bytes),
-    then the raw little-endian tensor bytes in header order."""
+    """The state dict in the safetensors layout (see safetensors_writer.py), so no extra package is needed."""
     if sys.byteorder != "little":
         sys.exit("--safetensors writes the machine's bytes, which must be little-endian")
     state = model.state_dict()
-    header, chunks, offset = {"__metadata__": {"format": "pt", "source": "torchvision"}}, [], 0
-    for name in sorted(state):
-        tensor = state[name].detach().cpu().contiguous()
-        data = tensor.numpy().tobytes() if tensor.dtype != torch.bfloat16 else tensor.view(torch.int16).numpy().tobytes()
-        header[name] = {"dtype": SAFETENSORS_DTYPES[tensor.dtype], "shape": list(tensor.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    encoded = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    encoded += b" " * (-len(encoded) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(encoded)))
-        f.write(encoded)
-        for data in chunks:
-            f.write(data)
+    save_file({name: state[name] for name in sorted(state)}, path, metadata={"format": "pt", "source": "torchvision"})
 
 
 def main(argv=None):
