@@ -13,6 +13,9 @@ internal sealed class InstanceDecoder(ModelCard card, OutputRoles roles, bool ma
 {
     public bool MasksArePasted { get; } = masksArePasted;
 
+    // Read once, so a card naming an unknown paste fails when the model loads, not on its first detection.
+    private readonly MaskPasteMode _pasteMode = card.MaskPasteMode();
+
     public IReadOnlyList<SegmentedInstance> Decode(IReadOnlyList<OrtValue> outputs, InputGeometry geometry, DecodeThresholds thresholds, CancellationToken ct)
     {
         // Outputs come back in the order of roles.Names.
@@ -50,7 +53,7 @@ internal sealed class InstanceDecoder(ModelCard card, OutputRoles roles, bool ma
             var probs = probabilities.Slice(index * maskHeight * maskWidth, maskHeight * maskWidth);
             var mask = MasksArePasted
                 ? FullSizeMask.ToRle(probs, maskHeight, maskWidth, geometry, thresholds.Mask)
-                : PasteLowResolution(probs, maskHeight, maskWidth, box, geometry, thresholds.Mask);
+                : PasteLowResolution(probs, maskHeight, maskWidth, box, geometry, thresholds.Mask, _pasteMode);
             var label = (int)labels[index];
             instances.Add(new SegmentedInstance(label, card.ClassName(label), score,
                 roles.MaskIou is null ? null : maskIou[index], box, mask));
@@ -58,11 +61,12 @@ internal sealed class InstanceDecoder(ModelCard card, OutputRoles roles, bool ma
         return instances;
     }
 
-    private static RleMask PasteLowResolution(ReadOnlySpan<float> probs, int height, int width, BoxF box, InputGeometry geometry, float threshold)
+    private static RleMask PasteLowResolution(ReadOnlySpan<float> probs, int height, int width, BoxF box, InputGeometry geometry,
+        float threshold, MaskPasteMode mode)
     {
         if (height != width)
             throw new InvalidDataException($"Expected square low-resolution masks, got {height}x{width}.");
-        return MaskPaster.Paste(probs, height, box, geometry.ImageHeight, geometry.ImageWidth, threshold);
+        return MaskPaster.Paste(probs, height, box, geometry.ImageHeight, geometry.ImageWidth, threshold, mode);
     }
 
     /// <summary>Graph boxes are in tensor pixels of the resized image; divide the resize out and clip to the image

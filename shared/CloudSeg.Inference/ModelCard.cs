@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CloudSeg.Core.Masks;
 
 namespace CloudSeg.Inference;
 
@@ -24,6 +25,23 @@ public sealed record ModelCard
     [JsonPropertyName("score_threshold")] public float? ScoreThreshold { get; init; }
 
     [JsonPropertyName("mask_threshold")] public float? MaskThreshold { get; init; }
+
+    /// <summary>
+    /// How low-resolution masks go back into the image: "aligned" (the map spans the box exactly, as for masks trained
+    /// on aligned RoIAlign targets) or "torchvision" (torchvision's paste_masks_in_image); absent means "torchvision".
+    /// </summary>
+    [JsonPropertyName("mask_paste")] public string? MaskPaste { get; init; }
+
+    /// <summary>The paste geometry of <see cref="MaskPaste"/>; an unknown name is an error rather than a silent guess.</summary>
+    public MaskPasteMode MaskPasteMode() => MaskPaste switch
+    {
+        null or "torchvision" => Core.Masks.MaskPasteMode.Torchvision,
+        "aligned" => Core.Masks.MaskPasteMode.Aligned,
+        _ => throw new InvalidDataException($"Model card: unknown mask_paste \"{MaskPaste}\" (expected \"aligned\" or \"torchvision\")."),
+    };
+
+    /// <summary>The card's name for a paste geometry.</summary>
+    public static string MaskPasteName(MaskPasteMode mode) => mode == Core.Masks.MaskPasteMode.Aligned ? "aligned" : "torchvision";
 
     [JsonPropertyName("metrics")] public ModelMetrics? Metrics { get; init; }
 

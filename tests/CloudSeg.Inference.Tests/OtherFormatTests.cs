@@ -44,6 +44,44 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
         Assert.All(rescored.Instances, i => Assert.True(i.MaskIou is > 0f and < 1f));
     }
 
+    [Fact]
+    public async Task Cloudseg_card_with_aligned_paste_keeps_every_mask_inside_its_box()
+    {
+        using var folder = CopyOfCloudsegTiny(maskPaste: "aligned");
+        using var segmenter = InstanceSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 });
+
+        var result = await segmenter.SegmentAsync(FixtureComparison.LoadImage("landscape_320x240"), AllDetections);
+
+        // Aligned, a pixel is foreground only if its centre lies in the box; torchvision's paste spills past it.
+        Assert.NotEmpty(result.Instances);
+        foreach (var instance in result.Instances.Where(i => i.Mask.Area > 0))
+        {
+            var extent = instance.Mask.BoundingBox;
+            Assert.True(extent.X1 + 0.5f >= instance.Box.X1 && extent.X2 - 0.5f <= instance.Box.X2 &&
+                        extent.Y1 + 0.5f >= instance.Box.Y1 && extent.Y2 - 0.5f <= instance.Box.Y2,
+                $"mask extent {extent} leaves box {instance.Box}");
+        }
+    }
+
+    [Fact]
+    public void An_unknown_mask_paste_in_the_card_fails_the_load()
+    {
+        using var folder = CopyOfCloudsegTiny(maskPaste: "sideways");
+        var error = Assert.Throws<InvalidDataException>(() => InstanceSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 }));
+        Assert.Contains("mask_paste", error.Message);
+    }
+
+    /// <summary>The cloudseg fixture package with its card's mask_paste set.</summary>
+    private static TempFolder CopyOfCloudsegTiny(string maskPaste)
+    {
+        var folder = new TempFolder();
+        var source = RepoPaths.FixtureModel("cloudseg-tiny");
+        File.Copy(Path.Combine(source, "model.onnx"), Path.Combine(folder.Path, "model.onnx"));
+        var card = ModelCard.Read(Path.Combine(source, "model.card.json")) with { MaskPaste = maskPaste };
+        card.Write(Path.Combine(folder.Path, "model.card.json"));
+        return folder;
+    }
+
     [Theory]
     [InlineData("torchvision-tiny", ModelFormat.Torchvision)]
     [InlineData("modelzoo-tiny", ModelFormat.ModelZoo)]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudSeg.Core.Masks;
 using CloudSeg.Datasets;
 using CloudSeg.Evaluation.Coco;
 using CloudSeg.Training.Backbone;
@@ -94,7 +95,7 @@ public sealed class MaskRcnnModelTests
         Assert.Equal(new[] { 0L, 1L, 28L, 28L }, detections[0].Masks.shape);
         Assert.Equal(0, detections[0].MaskIou!.shape[0]);
         var categories = new CategoryMap([new CocoCategory { Id = 5, Name = "a" }, new CocoCategory { Id = 9, Name = "b" }]);
-        Assert.Empty(ModelEvaluation.ToCocoResults(detections[0], imageId: 1, height: 64, width: 64, categories));
+        Assert.Empty(ModelEvaluation.ToCocoResults(detections[0], imageId: 1, height: 64, width: 64, categories, MaskPasteMode.Aligned));
     }
 
     [Fact]

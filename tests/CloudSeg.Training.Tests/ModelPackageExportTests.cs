@@ -39,6 +39,8 @@ public sealed class ModelPackageExportTests : IDisposable
         Assert.Equal(ModelFormat.CloudSeg, segmenter.Format);
         Assert.Equal(Classes, segmenter.Card.Classes);
         Assert.Equal("abc123", segmenter.Card.Training!.CodeVersion);
+        // Trained on aligned RoIAlign targets, so the card tells the engine to paste in that geometry.
+        Assert.Equal("aligned", segmenter.Card.MaskPaste);
         var boxes = Values<float>(expected.Boxes);
         var scores = Values<float>(expected.Scores);
         var labels = Values<long>(expected.Labels);
@@ -54,7 +56,7 @@ public sealed class ModelPackageExportTests : IDisposable
             Assert.InRange(instance.Score, scores[i] - 1e-3f, scores[i] + 1e-3f);
             Assert.InRange(instance.MaskIou!.Value, maskIou[i] - 1e-3f, maskIou[i] + 1e-3f);
             Assert.True(MathF.Abs(instance.Box.X1 - box.X1) < 1e-3f && MathF.Abs(instance.Box.Y2 - box.Y2) < 1e-3f, $"instance {i}: box differs");
-            var mask = MaskPaster.Paste(masks.AsSpan(i * 28 * 28, 28 * 28), 28, box, image.Height, image.Width, 0.5f);
+            var mask = MaskPaster.Paste(masks.AsSpan(i * 28 * 28, 28 * 28), 28, box, image.Height, image.Width, 0.5f, MaskPasteMode.Aligned);
             Assert.True(mask.Area == 0 ? instance.Mask.Area == 0 : RleMask.IoU(mask, instance.Mask) > 0.99, $"instance {i}: mask differs");
         }
     }

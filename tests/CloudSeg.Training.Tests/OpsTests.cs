@@ -1,3 +1,5 @@
+using CloudSeg.Core.Geometry;
+using CloudSeg.Core.Masks;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Ops;
 using static CloudSeg.Training.Tests.TorchvisionFixtures;
@@ -39,6 +41,59 @@ public sealed class OpsTests
         using var gradient = features.grad!;
         Assert.True(gradient.sum().item<float>() > 0);
         Assert.False(gradient.isnan().any().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void RoIAlign_in_channel_groups_matches_torchvision_and_the_ungrouped_gradient(long groups)
+    {
+        // The channels twice over (6), so they split into 2 or 3 groups sampled as separate batch entries.
+        var fixture = Case("roi_align");
+        using var baseFeatures = fixture.ReadTensor("features");
+        using var features = cat(new[] { baseFeatures, baseFeatures }, dim: 1).requires_grad_();
+        using var ungroupedFeatures = features.detach().clone().requires_grad_();
+        using var rois = fixture.ReadTensor("rois");
+        double scale = fixture.GetProperty("spatial_scale").GetDouble();
+
+        using var grouped = RoIAlign.Apply(features, rois, 3, 4, scale, 2, true, groups);
+        using var ungrouped = RoIAlign.Apply(ungroupedFeatures, rois, 3, 4, scale, 2, true, channelGroups: 1);
+
+        using var expected = fixture.ReadTensor("expected");
+        AssertClose(cat(new[] { expected, expected }, dim: 1), grouped);
+        // Weight each output differently, so a gradient sent to the wrong channel or sample would show.
+        using var weights = arange(grouped.numel(), dtype: float32).view(grouped.shape).sin();
+        (grouped * weights).sum().backward();
+        (ungrouped * weights).sum().backward();
+        AssertClose(ungroupedFeatures.grad!, features.grad!);
+    }
+
+    [Fact]
+    public void Aligned_mask_targets_paste_back_onto_the_mask_they_were_cut_from()
+    {
+        // A disc of radius 9 px and its exact box, with sub-pixel corners as a detector predicts them.
+        const int size = 40;
+        const float centreX = 17.3f, centreY = 21.6f, radius = 9f;
+        var pixels = new byte[size * size];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                if (MathF.Pow(x + 0.5f - centreX, 2) + MathF.Pow(y + 0.5f - centreY, 2) <= radius * radius)
+                    pixels[y * size + x] = 1;
+        var groundTruth = RleMask.Encode(pixels, size, size);
+        var box = new BoxF(centreX - radius, centreY - radius, centreX + radius, centreY + radius);
+
+        // The 28×28 training target, cut exactly as RoIHeads cuts mask targets.
+        using var masks = tensor(pixels.Select(p => (float)p).ToArray()).view(1, 1, size, size);
+        using var rois = tensor(new[] { 0f, box.X1, box.Y1, box.X2, box.Y2 }).view(1, 5);
+        using var target = RoIAlign.Apply(masks, rois, 28, 28, 1.0, 2, aligned: true);
+        float[] probabilities = target.data<float>().ToArray();
+
+        var aligned = MaskPaster.Paste(probabilities, 28, box, size, size, 0.5f, MaskPasteMode.Aligned);
+        var torchvision = MaskPaster.Paste(probabilities, 28, box, size, size, 0.5f, MaskPasteMode.Torchvision);
+
+        double alignedIou = RleMask.IoU(aligned, groundTruth), torchvisionIou = RleMask.IoU(torchvision, groundTruth);
+        Assert.True(alignedIou >= 0.97, $"aligned paste IoU {alignedIou:F3}");
+        Assert.True(alignedIou > torchvisionIou, $"aligned {alignedIou:F3} vs torchvision {torchvisionIou:F3}");
     }
 
     [Fact]

@@ -86,9 +86,8 @@ public static class TrainCommand
                     .StartAsync(async context =>
                     {
                         var training = context.AddTask("Training", autoStart: true, maxValue: 1);
-                        var evaluation = context.AddTask("Evaluating", autoStart: false, maxValue: 1);
                         outcome = await new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request,
-                            new LossesOnProgressBar(training), new FractionOnProgressBar(evaluation), cancellationToken);
+                            new LossesOnProgressBar(training), new FractionOnProgressBar(context, "Evaluating"), cancellationToken);
                     });
                 AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/]");
                 if (outcome.Evaluation is { } report) AnsiConsole.Write(Summary(report));
@@ -204,13 +203,16 @@ public static class TrainCommand
         public void Report(int value) => task.Value = value;
     }
 
-    sealed class FractionOnProgressBar(ProgressTask task) : IProgress<(int Done, int Total)>
+    /// <summary>A bar that appears with the first report, so a log does not show it idle for the whole run before.</summary>
+    sealed class FractionOnProgressBar(ProgressContext context, string description) : IProgress<(int Done, int Total)>
     {
+        ProgressTask? _task;
+
         public void Report((int Done, int Total) value)
         {
-            if (!task.IsStarted) task.StartTask();
-            task.MaxValue = value.Total;
-            task.Value = value.Done;
+            _task ??= context.AddTask(description, maxValue: value.Total);
+            _task.MaxValue = value.Total;
+            _task.Value = value.Done;
         }
     }
 }

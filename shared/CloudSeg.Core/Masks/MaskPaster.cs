@@ -3,10 +3,9 @@ using CloudSeg.Core.Geometry;
 namespace CloudSeg.Core.Masks;
 
 /// <summary>
-/// Pastes a low-resolution mask probability map (Mask R-CNN's M×M mask head output) into a full image as torchvision's
-/// <c>paste_masks_in_image</c> does: the map is zero-padded by one pixel, the box is expanded by the same ratio
-/// ((M + 2) / M) about its centre and truncated to integers, the padded map is bilinearly resized
-/// (align_corners = False) to the integer box size, thresholded, and clipped to the image.
+/// Pastes a low-resolution mask probability map (Mask R-CNN's M×M mask head output) into a full image, in one of two
+/// geometries (<see cref="MaskPasteMode"/>): torchvision's or the half-pixel-aligned one that matches masks trained
+/// on aligned RoIAlign targets.
 /// The result is written straight into column-major runs; only one column of the box is ever held as floats.
 /// </summary>
 public static class MaskPaster
@@ -18,14 +17,26 @@ public static class MaskPaster
     /// <param name="maskSize">M.</param>
     /// <param name="box">The detection box in image pixels.</param>
     /// <param name="threshold">A pixel is foreground when its pasted probability is strictly greater.</param>
-    public static RleMask Paste(ReadOnlySpan<float> maskProbs, int maskSize, BoxF box, int imageHeight, int imageWidth, float threshold)
+    public static RleMask Paste(ReadOnlySpan<float> maskProbs, int maskSize, BoxF box, int imageHeight, int imageWidth, float threshold,
+        MaskPasteMode mode = MaskPasteMode.Torchvision)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maskSize);
         ArgumentOutOfRangeException.ThrowIfNegative(imageHeight);
         ArgumentOutOfRangeException.ThrowIfNegative(imageWidth);
         if (maskProbs.Length != maskSize * maskSize)
             throw new ArgumentException($"Expected {maskSize}x{maskSize} = {maskSize * maskSize} probabilities, got {maskProbs.Length}.", nameof(maskProbs));
+        return mode == MaskPasteMode.Aligned
+            ? PasteAligned(maskProbs, maskSize, box, imageHeight, imageWidth, threshold)
+            : PasteTorchvision(maskProbs, maskSize, box, imageHeight, imageWidth, threshold);
+    }
 
+    /// <summary>
+    /// torchvision's <c>paste_masks_in_image</c>: the map is zero-padded by one pixel, the box is expanded by the same
+    /// ratio ((M + 2) / M) about its centre and truncated to integers, the padded map is bilinearly resized
+    /// (align_corners = False) to the integer box size, thresholded, and clipped to the image.
+    /// </summary>
+    private static RleMask PasteTorchvision(ReadOnlySpan<float> maskProbs, int maskSize, BoxF box, int imageHeight, int imageWidth, float threshold)
+    {
         // Pixels outside the box are 0 in torchvision's pasted image.
         var outside = 0f > threshold;
         var region = IntegerBox(box, maskSize);
@@ -79,6 +90,54 @@ public static class MaskPaster
         return builder.Build(imageHeight, imageWidth);
     }
 
+    /// <summary>
+    /// The map spans the box exactly, as an aligned RoIAlign target does: cell j's centre lies at x1 + (j + ½)·w/M, and
+    /// every image pixel is sampled at its centre, bilinearly, with zeros beyond the map (Detectron2's paste). Unlike
+    /// torchvision's paste, which truncates the box to whole pixels, it keeps sub-pixel box positions, which decide the
+    /// IoU of small objects.
+    /// </summary>
+    private static RleMask PasteAligned(ReadOnlySpan<float> maskProbs, int maskSize, BoxF box, int imageHeight, int imageWidth, float threshold)
+    {
+        var outside = 0f > threshold;
+        var binWidth = (box.X2 - box.X1) / maskSize;
+        var binHeight = (box.Y2 - box.Y1) / maskSize;
+        if (!(binWidth > 0) || !(binHeight > 0) || !float.IsFinite(box.X1) || !float.IsFinite(box.Y1) ||
+            !float.IsFinite(binWidth) || !float.IsFinite(binHeight))
+            return Uniform(outside, imageHeight, imageWidth);
+
+        // A pixel more than one cell outside the box samples only zeros.
+        var x0 = (int)Math.Clamp(Math.Floor(box.X1 - binWidth), 0, imageWidth);
+        var x1 = (int)Math.Clamp(Math.Ceiling(box.X2 + binWidth), 0, imageWidth);
+        var y0 = (int)Math.Clamp(Math.Floor(box.Y1 - binHeight), 0, imageHeight);
+        var y1 = (int)Math.Clamp(Math.Ceiling(box.Y2 + binHeight), 0, imageHeight);
+        if (x0 >= x1 || y0 >= y1)
+            return Uniform(outside, imageHeight, imageWidth);
+
+        var rowTaps = new LinearTap[y1 - y0];
+        for (var r = 0; r < rowTaps.Length; r++)
+            rowTaps[r] = LinearTap.AtPixelCentre(y0 + r, box.Y1, binHeight, maskSize);
+
+        Span<float> column = maskSize <= StackLimit ? stackalloc float[maskSize] : new float[maskSize];
+        var builder = new RleBuilder();
+        builder.Add(outside, (long)x0 * imageHeight);
+        for (var x = x0; x < x1; x++)
+        {
+            var tap = LinearTap.AtPixelCentre(x, box.X1, binWidth, maskSize);
+            for (var row = 0; row < maskSize; row++)
+                column[row] = maskProbs[row * maskSize + tap.Index0] * tap.Weight0 + maskProbs[row * maskSize + tap.Index1] * tap.Weight1;
+
+            builder.Add(outside, y0);
+            foreach (var rowTap in rowTaps)
+            {
+                var value = column[rowTap.Index0] * rowTap.Weight0 + column[rowTap.Index1] * rowTap.Weight1;
+                builder.Add(value > threshold, 1);
+            }
+            builder.Add(outside, imageHeight - y1);
+        }
+        builder.Add(outside, (long)(imageWidth - x1) * imageHeight);
+        return builder.Build(imageHeight, imageWidth);
+    }
+
     /// <summary>torchvision's expand_boxes with scale (M + 2) / M in float32, then truncation to int64.</summary>
     private static (long X0, long Y0, long X1, long Y1)? IntegerBox(BoxF box, int maskSize)
     {
@@ -117,5 +176,27 @@ public static class MaskPaster
             var next = index < inputSize - 1 ? index + 1 : index;
             return new LinearTap(index, next, 1f - lambda, lambda);
         }
+
+        /// <summary>Pixel <paramref name="pixel"/>'s centre on a map of <paramref name="cells"/> cells starting at
+        /// <paramref name="start"/>; a neighbour off the map gets weight 0 (grid_sample's zero padding).</summary>
+        public static LinearTap AtPixelCentre(int pixel, float start, float cellSize, int cells)
+        {
+            var position = Math.Clamp((pixel + 0.5 - start) / cellSize - 0.5, -2.0, cells + 1.0);
+            var index = (int)Math.Floor(position);
+            var lambda = (float)(position - index);
+            bool firstOnMap = index >= 0 && index < cells, secondOnMap = index + 1 >= 0 && index + 1 < cells;
+            return new LinearTap(firstOnMap ? index : 0, secondOnMap ? index + 1 : 0,
+                firstOnMap ? 1f - lambda : 0f, secondOnMap ? lambda : 0f);
+        }
     }
+}
+
+/// <summary>Where a low-resolution mask lies relative to its box when pasted (the geometry its training targets had).</summary>
+public enum MaskPasteMode
+{
+    /// <summary>torchvision's paste_masks_in_image: for models trained the torchvision way (legacy RoIAlign).</summary>
+    Torchvision,
+
+    /// <summary>The map spans the box exactly, sampled at pixel centres: for models trained on aligned RoIAlign targets.</summary>
+    Aligned,
 }

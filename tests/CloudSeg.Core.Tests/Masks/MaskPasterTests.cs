@@ -4,7 +4,10 @@ using CloudSeg.Core.Masks;
 
 namespace CloudSeg.Core.Tests.Masks;
 
-/// <summary>Checks MaskPaster against torchvision's paste_masks_in_image (tests/fixtures/core/make_paste_fixture.py).</summary>
+/// <summary>
+/// Checks MaskPaster against torchvision's paste_masks_in_image and, in aligned mode, against Detectron2's
+/// grid_sample paste (tests/fixtures/core/make_paste_fixture.py).
+/// </summary>
 public class MaskPasterTests
 {
     private static readonly JsonElement Reference = Fixtures.Json("paste.json");
@@ -28,6 +31,36 @@ public class MaskPasterTests
         var mismatches = expectedPixels.Zip(actualPixels).Count(p => p.First != p.Second);
         Assert.True(mismatches == 0, $"{mismatches} of {expected.Area} foreground pixels differ from torchvision");
         Assert.Equal(expected, pasted);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Aligned_paste_matches_grid_sample_at_pixel_centres(string name)
+    {
+        var c = Reference.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        int h = c.GetProperty("height").GetInt32(), w = c.GetProperty("width").GetInt32();
+        var box = Fixtures.Floats(c.GetProperty("box"));
+        var expected = new RleMask(h, w, Fixtures.Counts(c.GetProperty("aligned_counts")));
+
+        var pasted = MaskPaster.Paste(Fixtures.Floats(c.GetProperty("probs")), c.GetProperty("mask_size").GetInt32(),
+            new BoxF(box[0], box[1], box[2], box[3]), h, w, c.GetProperty("threshold").GetSingle(), MaskPasteMode.Aligned);
+
+        var mismatches = expected.Decode().Zip(pasted.Decode()).Count(p => p.First != p.Second);
+        Assert.True(mismatches == 0, $"{mismatches} pixels differ from grid_sample (expected area {expected.Area}, got {pasted.Area})");
+    }
+
+    [Fact]
+    public void Aligned_certain_mask_covers_exactly_the_pixels_whose_centres_lie_in_the_box()
+    {
+        var probs = Enumerable.Repeat(1f, 28 * 28).ToArray();
+        var pasted = MaskPaster.Paste(probs, 28, new BoxF(2.6f, 4.2f, 10.4f, 9.4f), 20, 16, 0.5f, MaskPasteMode.Aligned);
+
+        // Columns 3–9 (centres 3.5 … 9.5 lie in (2.6, 10.4)), rows 4–8 (centres 4.5 … 8.5 lie in (4.2, 9.4)).
+        var expected = new byte[20 * 16];
+        for (var y = 4; y <= 8; y++)
+            for (var x = 3; x <= 9; x++)
+                expected[y * 16 + x] = 1;
+        Assert.Equal(RleMask.Encode(expected, 20, 16), pasted);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using CloudSeg.Core.Masks;
+
 namespace CloudSeg.Training.Detection;
 
 /// <summary>Box, mask and MaskIoU head hyper-parameters; defaults are torchvision's Mask R-CNN ones.</summary>
@@ -20,4 +22,7 @@ public sealed record RoIHeadsOptions
     /// <summary>Half-pixel-aligned RoIAlign; false reproduces torchvision's legacy pooling exactly.</summary>
     public bool AlignedRoIAlign { get; init; } = true;
     public const int BoxRoiSize = 7, MaskRoiSize = 14, SamplingRatio = 2;
+
+    /// <summary>How the predicted masks go back into the image: in the geometry their RoIAlign targets were cut in.</summary>
+    public MaskPasteMode MaskPasteMode() => AlignedRoIAlign ? Core.Masks.MaskPasteMode.Aligned : Core.Masks.MaskPasteMode.Torchvision;
 }

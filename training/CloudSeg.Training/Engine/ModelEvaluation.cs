@@ -10,7 +10,8 @@ namespace CloudSeg.Training.Engine;
 
 /// <summary>
 /// Runs a model over a dataset and scores it with COCO AP (bbox and segm, and both again rescored by the predicted
-/// mask IoU). Masks are pasted into the full image exactly as torchvision does, through CloudSeg.Core's MaskPaster.
+/// mask IoU). Masks are pasted into the full image through CloudSeg.Core's MaskPaster, in the geometry the model's
+/// mask targets were made in (the same paste the inference engine applies to the exported model).
 /// </summary>
 public static class ModelEvaluation
 {
@@ -28,14 +29,15 @@ public static class ModelEvaluation
             var prepared = PreparedSample.From(sample with { Instances = [] }, dataset.Categories);
             using var scope = NewDisposeScope();
             var detections = model.Detect(new[] { prepared.ImageTensor() })[0];
-            results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories));
+            results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories,
+                model.Options.RoIHeads.MaskPasteMode()));
             progress?.Report((index + 1, dataset.Count));
         }
         return results;
     }
 
     public static IReadOnlyList<CocoResult> ToCocoResults(Detections detections, long imageId, int height, int width,
-        CategoryMap categories)
+        CategoryMap categories, MaskPasteMode pasteMode)
     {
         // TorchSharp's element accessor cannot read empty tensors.
         if (detections.Labels.shape[0] == 0) return [];
@@ -50,7 +52,7 @@ public static class ModelEvaluation
         {
             var box = new BoxF(boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]);
             var mask = MaskPaster.Paste(masks.AsSpan(i * maskSize * maskSize, maskSize * maskSize), maskSize, box,
-                height, width, MaskThreshold);
+                height, width, MaskThreshold, pasteMode);
             results.Add(CocoResult.From(imageId, categories.CategoryId((int)labels[i]), box, scores[i], mask, maskIou?[i]));
         }
         return results;

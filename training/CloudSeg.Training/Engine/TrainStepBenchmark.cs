@@ -19,6 +19,7 @@ public static class TrainStepBenchmark
         int warmupSteps, int threads, IProgress<int>? progress = null)
     {
         if (threads > 0) set_num_threads(threads);
+        NativeHeap.KeepFreedMemory();   // as Trainer does: the benchmark times the steps a real run takes
         var shapes = new ShapesOptions { ImageSize = imageSize };
         var generator = new ShapesGenerator(shapes);
         var categories = new CategoryMap(shapes.Classes.Select((kind, i) => new CocoCategory { Id = i + 1, Name = kind.CategoryName() }));

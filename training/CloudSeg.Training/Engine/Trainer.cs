@@ -29,6 +29,8 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
     {
         options.Validate();
         if (options.Threads > 0) set_num_threads(options.Threads);
+        if (!NativeHeap.KeepFreedMemory())
+            logger.LogWarning("This C library cannot keep freed memory for reuse; training steps will spend time page-faulting");
         Directory.CreateDirectory(outputDirectory);
         int totalSteps = TotalSteps(data.BatchesPerEpoch);
 

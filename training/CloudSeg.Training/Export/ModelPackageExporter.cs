@@ -48,6 +48,7 @@ public static class ModelPackageExporter
         Input = new ModelInputSpec { Layout = "CHW", Color = "RGB", Range = [0f, 1f], MinSize = model.Options.MinSize, MaxSize = model.Options.MaxSize },
         ScoreThreshold = description.ScoreThreshold,
         MaskThreshold = description.MaskThreshold,
+        MaskPaste = ModelCard.MaskPasteName(model.Options.RoIHeads.MaskPasteMode()),
         Metrics = description.Metrics,
         Training = new TrainingInfo { DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt },
     };

@@ -19,10 +19,17 @@ public static class RoIAlign
     /// <param name="spatialScale">Feature-map size / image size, e.g. 1/4 for the stride-4 level.</param>
     /// <returns>(K, C, outputHeight, outputWidth).</returns>
     public static Tensor Apply(Tensor features, Tensor rois, int outputHeight, int outputWidth, double spatialScale,
-        int samplingRatio = 2, bool aligned = true)
+        int samplingRatio = 2, bool aligned = true) =>
+        Apply(features, rois, outputHeight, outputWidth, spatialScale, samplingRatio, aligned, ChannelGroups(features.shape[1]));
+
+    /// <param name="channelGroups">How many slices the channels are sampled in (a divisor of the channel count).</param>
+    internal static Tensor Apply(Tensor features, Tensor rois, int outputHeight, int outputWidth, double spatialScale,
+        int samplingRatio, bool aligned, long channelGroups)
     {
         if (samplingRatio <= 0)
             throw new ArgumentOutOfRangeException(nameof(samplingRatio), "Only a fixed sampling grid is supported.");
+        if (channelGroups <= 0 || features.shape[1] % channelGroups != 0)
+            throw new ArgumentOutOfRangeException(nameof(channelGroups), "The channel groups must divide the channels.");
         long roiCount = rois.shape[0], channels = features.shape[1];
         long height = features.shape[2], width = features.shape[3];
         if (roiCount == 0) return zeros(new[] { 0, channels, outputHeight, outputWidth }, features.dtype, features.device);
@@ -55,6 +62,9 @@ public static class RoIAlign
         }, dim: 3);
 
         // grid_sample pairs grid n with image n, so sample each image's RoIs in one call and restore RoI order after.
+        // Its CPU backward runs one thread per batch entry, so each image's channels are split into as many groups
+        // as there are threads, all sampled with the same grid: the same work, spread over every core.
+        long groups = channelGroups;
         var imageOfRoi = boxes[.., 0].to(int64);
         var samples = new List<Tensor>();
         var order = new List<Tensor>();
@@ -63,9 +73,10 @@ public static class RoIAlign
             var mine = nonzero(imageOfRoi == image).flatten();
             long count = mine.shape[0];
             if (count == 0) continue;
-            var imageGrid = grid.index_select(0, mine).view(1, count * sampleRows, sampleColumns, 2);
-            var sampled = nn.functional.grid_sample(features[image].unsqueeze(0), imageGrid, GridSampleMode.Bilinear,
-                GridSamplePaddingMode.Border, align_corners: false);
+            var imageGrid = grid.index_select(0, mine).view(1, count * sampleRows, sampleColumns, 2)
+                .expand(groups, count * sampleRows, sampleColumns, 2);
+            var sampled = nn.functional.grid_sample(features[image].view(groups, channels / groups, height, width),
+                imageGrid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
             samples.Add(sampled.view(channels, count, sampleRows, sampleColumns).transpose(0, 1));
             order.Add(mine);
         }
@@ -74,6 +85,14 @@ public static class RoIAlign
 
         // Average the samplingRatio × samplingRatio samples of each bin.
         return nn.functional.avg_pool2d(all, samplingRatio, samplingRatio).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The most channel groups, up to the intra-op thread count, that divide the channels evenly.</summary>
+    static long ChannelGroups(long channels)
+    {
+        long groups = Math.Max(1, get_num_threads());
+        while (channels % groups != 0) groups--;
+        return groups;
     }
 
     /// <summary>Sample coordinates along one axis for every RoI: bins × samplingRatio of them, bin-major.</summary>
