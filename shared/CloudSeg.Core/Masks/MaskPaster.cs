@@ -68,26 +68,8 @@ public static class MaskPaster
             rowTaps[r] = LinearTap.For(scaleY, (int)(y0 - by0) + r, padded);
 
         var scaleX = (float)padded / boxWidth;
-        Span<float> column = padded <= StackLimit ? stackalloc float[padded] : new float[padded];
-        var builder = new RleBuilder();
-        builder.Add(outside, (long)x0 * imageHeight);
-        for (var x = x0; x < x1; x++)
-        {
-            // torchvision interpolates along the width first, then blends the two rows: same order, same floats.
-            var tap = LinearTap.For(scaleX, (int)(x - bx0), padded);
-            for (var py = 0; py < padded; py++)
-                column[py] = input[py * padded + tap.Index0] * tap.Weight0 + input[py * padded + tap.Index1] * tap.Weight1;
-
-            builder.Add(outside, y0);
-            foreach (var rowTap in rowTaps)
-            {
-                var value = column[rowTap.Index0] * rowTap.Weight0 + column[rowTap.Index1] * rowTap.Weight1;
-                builder.Add(value > threshold, 1);
-            }
-            builder.Add(outside, imageHeight - y1);
-        }
-        builder.Add(outside, (long)(imageWidth - x1) * imageHeight);
-        return builder.Build(imageHeight, imageWidth);
+        return Resample(input, padded, x0, x1, y0, rowTaps, x => LinearTap.For(scaleX, (int)(x - bx0), padded),
+            imageHeight, imageWidth, threshold);
     }
 
     /// <summary>
@@ -117,14 +99,27 @@ public static class MaskPaster
         for (var r = 0; r < rowTaps.Length; r++)
             rowTaps[r] = LinearTap.AtPixelCentre(y0 + r, box.Y1, binHeight, maskSize);
 
-        Span<float> column = maskSize <= StackLimit ? stackalloc float[maskSize] : new float[maskSize];
+        return Resample(maskProbs, maskSize, x0, x1, y0, rowTaps, x => LinearTap.AtPixelCentre(x, box.X1, binWidth, maskSize),
+            imageHeight, imageWidth, threshold);
+    }
+
+    /// <summary>
+    /// Bilinearly resamples a square map into the image region [x0, x1) × rows y0 … y0 + rowTaps − 1, thresholded
+    /// straight into column-major runs; outside the region every pixel is 0. Each image column first blends two map
+    /// columns, then each row two entries of that blend: torchvision's order of operations, so the same floats.
+    /// </summary>
+    private static RleMask Resample(ReadOnlySpan<float> map, int mapSize, int x0, int x1, int y0, LinearTap[] rowTaps,
+        Func<int, LinearTap> columnTap, int imageHeight, int imageWidth, float threshold)
+    {
+        var outside = 0f > threshold;
+        Span<float> column = mapSize <= StackLimit ? stackalloc float[mapSize] : new float[mapSize];
         var builder = new RleBuilder();
         builder.Add(outside, (long)x0 * imageHeight);
         for (var x = x0; x < x1; x++)
         {
-            var tap = LinearTap.AtPixelCentre(x, box.X1, binWidth, maskSize);
-            for (var row = 0; row < maskSize; row++)
-                column[row] = maskProbs[row * maskSize + tap.Index0] * tap.Weight0 + maskProbs[row * maskSize + tap.Index1] * tap.Weight1;
+            var tap = columnTap(x);
+            for (var row = 0; row < mapSize; row++)
+                column[row] = map[row * mapSize + tap.Index0] * tap.Weight0 + map[row * mapSize + tap.Index1] * tap.Weight1;
 
             builder.Add(outside, y0);
             foreach (var rowTap in rowTaps)
@@ -132,7 +127,7 @@ public static class MaskPaster
                 var value = column[rowTap.Index0] * rowTap.Weight0 + column[rowTap.Index1] * rowTap.Weight1;
                 builder.Add(value > threshold, 1);
             }
-            builder.Add(outside, imageHeight - y1);
+            builder.Add(outside, imageHeight - y0 - rowTaps.Length);
         }
         builder.Add(outside, (long)(imageWidth - x1) * imageHeight);
         return builder.Build(imageHeight, imageWidth);

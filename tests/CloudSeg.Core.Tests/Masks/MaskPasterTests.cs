@@ -18,17 +18,9 @@ public class MaskPasterTests
     [MemberData(nameof(CaseNames))]
     public void Pasted_mask_matches_torchvision(string name)
     {
-        var c = Reference.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-        int h = c.GetProperty("height").GetInt32(), w = c.GetProperty("width").GetInt32();
-        var box = Fixtures.Floats(c.GetProperty("box"));
-        var expected = new RleMask(h, w, Fixtures.Counts(c.GetProperty("counts")));
+        var (expected, pasted) = PasteCase(name, "counts", MaskPasteMode.Torchvision);
 
-        var pasted = MaskPaster.Paste(Fixtures.Floats(c.GetProperty("probs")), c.GetProperty("mask_size").GetInt32(),
-            new BoxF(box[0], box[1], box[2], box[3]), h, w, c.GetProperty("threshold").GetSingle());
-
-        var expectedPixels = expected.Decode();
-        var actualPixels = pasted.Decode();
-        var mismatches = expectedPixels.Zip(actualPixels).Count(p => p.First != p.Second);
+        var mismatches = expected.Decode().Zip(pasted.Decode()).Count(p => p.First != p.Second);
         Assert.True(mismatches == 0, $"{mismatches} of {expected.Area} foreground pixels differ from torchvision");
         Assert.Equal(expected, pasted);
     }
@@ -37,16 +29,22 @@ public class MaskPasterTests
     [MemberData(nameof(CaseNames))]
     public void Aligned_paste_matches_grid_sample_at_pixel_centres(string name)
     {
-        var c = Reference.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-        int h = c.GetProperty("height").GetInt32(), w = c.GetProperty("width").GetInt32();
-        var box = Fixtures.Floats(c.GetProperty("box"));
-        var expected = new RleMask(h, w, Fixtures.Counts(c.GetProperty("aligned_counts")));
-
-        var pasted = MaskPaster.Paste(Fixtures.Floats(c.GetProperty("probs")), c.GetProperty("mask_size").GetInt32(),
-            new BoxF(box[0], box[1], box[2], box[3]), h, w, c.GetProperty("threshold").GetSingle(), MaskPasteMode.Aligned);
+        var (expected, pasted) = PasteCase(name, "aligned_counts", MaskPasteMode.Aligned);
 
         var mismatches = expected.Decode().Zip(pasted.Decode()).Count(p => p.First != p.Second);
         Assert.True(mismatches == 0, $"{mismatches} pixels differ from grid_sample (expected area {expected.Area}, got {pasted.Area})");
+    }
+
+    /// <summary>The fixture case's expected mask (from <paramref name="countsField"/>) and our paste of its map.</summary>
+    private static (RleMask Expected, RleMask Pasted) PasteCase(string name, string countsField, MaskPasteMode mode)
+    {
+        var c = Reference.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        int h = c.GetProperty("height").GetInt32(), w = c.GetProperty("width").GetInt32();
+        var box = Fixtures.Floats(c.GetProperty("box"));
+        var expected = new RleMask(h, w, Fixtures.Counts(c.GetProperty(countsField)));
+        var pasted = MaskPaster.Paste(Fixtures.Floats(c.GetProperty("probs")), c.GetProperty("mask_size").GetInt32(),
+            new BoxF(box[0], box[1], box[2], box[3]), h, w, c.GetProperty("threshold").GetSingle(), mode);
+        return (expected, pasted);
     }
 
     [Fact]
