@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using CloudSeg.Core.Imaging;
 using SkiaSharp;
+using CloudSeg.Testing;
 
 namespace CloudSeg.Core.Tests.Imaging;
 
@@ -49,7 +50,7 @@ public class ImageDecoderTests
     [Fact]
     public void Grayscale_png_becomes_equal_rgb_channels()
     {
-        var png = TestImages.Png(5, 4, colourType: 0, bitDepth: 8, TestImages.Rows8(5, 4, 1, (x, y, _) => (byte)(x * 50 + y)));
+        var png = HandMadePng.Png(5, 4, colourType: 0, bitDepth: 8, HandMadePng.Rows8(5, 4, 1, (x, y, _) => (byte)(x * 50 + y)));
         var decoded = ImageDecoder.Decode(png);
         for (var y = 0; y < 4; y++)
         for (var x = 0; x < 5; x++)
@@ -60,8 +61,8 @@ public class ImageDecoderTests
     public void Alpha_is_dropped_keeping_the_stored_colour()
     {
         // RGBA PNG: the same colour at alpha 255, 128 and 0. torchvision's RGB mode keeps the colour as stored.
-        var png = TestImages.Png(3, 1, colourType: 6, bitDepth: 8,
-            TestImages.Rows8(3, 1, 4, (x, _, c) => c == 3 ? (byte)(x == 0 ? 255 : x == 1 ? 128 : 0) : (byte)(c == 0 ? 200 : c == 1 ? 100 : 50)));
+        var png = HandMadePng.Png(3, 1, colourType: 6, bitDepth: 8,
+            HandMadePng.Rows8(3, 1, 4, (x, _, c) => c == 3 ? (byte)(x == 0 ? 255 : x == 1 ? 128 : 0) : (byte)(c == 0 ? 200 : c == 1 ? 100 : 50)));
         var decoded = ImageDecoder.Decode(png);
         for (var x = 0; x < 3; x++)
             Assert.Equal(Rgb(200, 100, 50), Pixel(decoded, x, 0));
@@ -71,8 +72,8 @@ public class ImageDecoderTests
     public void Sixteen_bit_rgb_png_is_reduced_to_8_bits()
     {
         // Samples v * 257 map to exactly v whether a decoder truncates (>> 8) or rounds (/ 257).
-        var png = TestImages.Png(4, 3, colourType: 2, bitDepth: 16,
-            TestImages.Rows16(4, 3, 3, (x, y, c) => (ushort)((x * 60 + y * 20 + c * 5) * 257)));
+        var png = HandMadePng.Png(4, 3, colourType: 2, bitDepth: 16,
+            HandMadePng.Rows16(4, 3, 3, (x, y, c) => (ushort)((x * 60 + y * 20 + c * 5) * 257)));
         var decoded = ImageDecoder.Decode(png);
         Assert.Equal((4, 3), (decoded.Width, decoded.Height));
         for (var y = 0; y < 3; y++)
@@ -83,8 +84,8 @@ public class ImageDecoderTests
     [Fact]
     public void Sixteen_bit_rgba_png_drops_alpha()
     {
-        var png = TestImages.Png(2, 2, colourType: 6, bitDepth: 16,
-            TestImages.Rows16(2, 2, 4, (x, y, c) => (ushort)(c == 3 ? (x + y) * 20000 : (x * 100 + y * 50 + c * 10) * 257)));
+        var png = HandMadePng.Png(2, 2, colourType: 6, bitDepth: 16,
+            HandMadePng.Rows16(2, 2, 4, (x, y, c) => (ushort)(c == 3 ? (x + y) * 20000 : (x * 100 + y * 50 + c * 10) * 257)));
         var decoded = ImageDecoder.Decode(png);
         for (var y = 0; y < 2; y++)
         for (var x = 0; x < 2; x++)
@@ -103,7 +104,7 @@ public class ImageDecoderTests
     public void Sixteen_bit_grayscale_png_uses_the_high_byte()
     {
         ushort[] samples = [0x0000, 0x12FF, 0x8000, 0xFFFF];
-        var png = TestImages.Png(4, 1, colourType: 0, bitDepth: 16, TestImages.Rows16(4, 1, 1, (x, _, _) => samples[x]));
+        var png = HandMadePng.Png(4, 1, colourType: 0, bitDepth: 16, HandMadePng.Rows16(4, 1, 1, (x, _, _) => samples[x]));
         var decoded = ImageDecoder.Decode(png);
         for (var x = 0; x < 4; x++)
         {
@@ -206,7 +207,7 @@ public class ImageDecoderTests
     public void Decompression_bomb_header_is_refused_before_allocating()
     {
         // A valid PNG whose IHDR announces 50000 x 50000 RGB (7.5 GB decoded) with a tiny IDAT.
-        var bomb = TestImages.Png(50_000, 50_000, colourType: 2, bitDepth: 8, rawRows: null);
+        var bomb = HandMadePng.Png(50_000, 50_000, colourType: 2, bitDepth: 8, rawRows: null);
         Assert.True(bomb.Length < 200);
         ImageDecoder.Probe(bomb); // warm up the codec so the timing below measures the check, not first-use setup
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
