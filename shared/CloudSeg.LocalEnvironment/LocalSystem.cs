@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure.Storage.Blobs.Models;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -51,21 +52,34 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
     }
 
     /// <summary>
-    /// Uploads every sample image not uploaded yet (each raises its BlobCreated event) and waits until all samples are
-    /// segmented or failed. Returns the final index rows.
+    /// Uploads every sample image not uploaded yet (each raises its BlobCreated event), asks again for samples segmented
+    /// by another model than the registry's current one (after a model update), and waits until every sample is
+    /// failed or segmented by the current model. Returns the final index rows.
     /// </summary>
     public async Task<IReadOnlyList<ImageIndexEntity>> ProcessSamplesAsync(CloudSegStorage storage, CancellationToken ct)
     {
         var samples = Directory.Exists(options.SamplesFolder)
             ? Directory.GetFiles(options.SamplesFolder).Where(f => ContentTypes.FromFileName(f) != "application/octet-stream").Order().ToList()
             : [];
+        var currentModel = (await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false))?.Pointer.Version;
+        bool Done(ImageIndexEntity row) => row.Status == ImageStatus.Failed
+            || (row.Status == ImageStatus.Succeeded && (currentModel is null || row.ModelVersion == currentModel));
         foreach (var file in samples)
         {
             var name = Path.GetFileName(file);
-            if (await storage.Uploads.GetBlobClient(name).ExistsAsync(ct).ConfigureAwait(false)) continue;
-            await using var content = File.OpenRead(file);
-            await storage.UploadImageAsync(name, content, ct: ct).ConfigureAwait(false);
-            logger.LogInformation("Uploaded sample {Blob}", name);
+            var blob = storage.Uploads.GetBlobClient(name);
+            if (!await blob.ExistsAsync(ct).ConfigureAwait(false))
+            {
+                await using var content = File.OpenRead(file);
+                await storage.UploadImageAsync(name, content, ct: ct).ConfigureAwait(false);
+                logger.LogInformation("Uploaded sample {Blob}", name);
+            }
+            else if (await storage.GetImageAsync(name, ct).ConfigureAwait(false) is { Status: ImageStatus.Succeeded } row && !Done(row))
+            {
+                BlobProperties props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+                await storage.AnnounceAsync(name, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
+                logger.LogInformation("Sample {Blob} was segmented by {OldModel}; segmenting it again with {Model}", name, row.ModelVersion, currentModel);
+            }
         }
 
         var rows = new Dictionary<string, ImageIndexEntity>();
@@ -76,7 +90,7 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
                 var row = await storage.GetImageAsync(Path.GetFileName(file), ct).ConfigureAwait(false);
                 if (row is not null) rows[row.BlobName] = row;
             }
-            return rows.Count == samples.Count && rows.Values.All(r => r.Status is ImageStatus.Succeeded or ImageStatus.Failed);
+            return rows.Count == samples.Count && rows.Values.All(Done);
         }, $"{samples.Count} sample images to be segmented", options.SampleTimeout, ct).ConfigureAwait(false);
         return rows.Values.OrderBy(r => r.BlobName, StringComparer.Ordinal).ToList();
     }

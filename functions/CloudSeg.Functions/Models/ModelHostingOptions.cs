@@ -17,6 +17,9 @@ public sealed class ModelHostingOptions
     /// </summary>
     public string? BundledModelDirectory { get; set; }
 
-    /// <summary>Upload the bundled model to an empty registry and promote it, so the registry always names what runs.</summary>
+    /// <summary>
+    /// Register the bundled model at start and promote it when the registry is empty (so the registry always names
+    /// what runs) or still on an older, automatically promoted bundled model (so a product update's default takes over).
+    /// </summary>
     public bool SeedEmptyRegistry { get; set; } = true;
 }

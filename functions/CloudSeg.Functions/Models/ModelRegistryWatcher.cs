@@ -25,9 +25,9 @@ public sealed class ModelRegistryWatcher(
     public async Task InitializeAsync(CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        if (await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false) is null && options.Value.SeedEmptyRegistry)
+        if (options.Value.SeedEmptyRegistry)
         {
-            await SeedAsync(ct).ConfigureAwait(false);
+            await RegisterBundledAsync(ct).ConfigureAwait(false);
         }
         if (!await CheckAsync(ct).ConfigureAwait(false))
         {
@@ -66,19 +66,46 @@ public sealed class ModelRegistryWatcher(
         }
     }
 
-    private async Task SeedAsync(CancellationToken ct)
+    /// <summary>
+    /// Puts the bundled model into the registry and makes it current when the registry is empty, or when it still runs
+    /// an older bundled model that was promoted automatically: a product update ships a better default. A model trained
+    /// or promoted by hand stays current, with the new default registered beside it for the dashboard to promote.
+    /// </summary>
+    private async Task RegisterBundledAsync(CancellationToken ct)
     {
         var bundled = BundledModel.Locate(options.Value);
         var card = ModelCard.Read(Path.Combine(bundled, ModelRegistry.CardFileName));
         var version = SeedVersion(card.Version);
-        await storage.Registry.UploadAsync(version, bundled, ct).ConfigureAwait(false);
-        // Another host may have seeded or promoted meanwhile; only an empty registry gets the bundled model.
-        if (await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false) is null)
+        if ((await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false))?.Pointer.Version == version) return;
+        if (await storage.Registry.ReadCardJsonAsync(version, ct).ConfigureAwait(false) is null)
         {
-            await storage.Registry.PromoteAsync(version, "bundled default model (registry was empty)", ct).ConfigureAwait(false);
+            await storage.Registry.UploadAsync(version, bundled, ct).ConfigureAwait(false);
+        }
+
+        // Read again: another host may have seeded or promoted meanwhile.
+        var current = (await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false))?.Pointer;
+        if (current is null)
+        {
+            await storage.Registry.PromoteAsync(version, EmptyRegistryReason, ct).ConfigureAwait(false);
             _logger.LogInformation("Registry was empty: seeded it with the bundled model {ModelVersion} from {Folder}", version, bundled);
         }
+        else if (current.Version != version && PromotedAutomatically(current))
+        {
+            await storage.Registry.PromoteAsync(version, $"{UpdateReasonPrefix} (was {current.Version})", ct).ConfigureAwait(false);
+            _logger.LogInformation("Promoted the updated bundled model {ModelVersion} over the earlier bundled {PreviousVersion}", version, current.Version);
+        }
+        else if (current.Version != version)
+        {
+            _logger.LogInformation("Registered the bundled model {ModelVersion}; {CurrentVersion} stays current ({Reason})",
+                version, current.Version, current.Reason);
+        }
     }
+
+    private const string EmptyRegistryReason = "bundled default model (registry was empty)";
+    private const string UpdateReasonPrefix = "bundled default model updated";
+
+    private static bool PromotedAutomatically(ModelPointer pointer) =>
+        pointer.Reason is EmptyRegistryReason || pointer.Reason?.StartsWith(UpdateReasonPrefix, StringComparison.Ordinal) == true;
 
     private static string SeedVersion(string cardVersion)
     {

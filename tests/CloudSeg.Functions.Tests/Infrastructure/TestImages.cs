@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using CloudSeg.Storage;
 using CloudSeg.Testing;
 
 namespace CloudSeg.Functions.Tests.Infrastructure;
@@ -16,4 +18,15 @@ public static class TestImages
 
     /// <summary>The bundled test model (torchvision format).</summary>
     public static string TestModelDirectory => Path.Combine(RepoPaths.Fixtures, "models", "torchvision-tiny");
+
+    /// <summary>The test model as a package in <paramref name="folder"/> whose card says <paramref name="version"/>.</summary>
+    public static string CopyTestModel(string folder, string version)
+    {
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(TestModelDirectory, ModelRegistry.OnnxFileName), Path.Combine(folder, ModelRegistry.OnnxFileName));
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(TestModelDirectory, ModelRegistry.CardFileName)))!;
+        card["version"] = version;
+        File.WriteAllText(Path.Combine(folder, ModelRegistry.CardFileName), card.ToJsonString());
+        return folder;
+    }
 }

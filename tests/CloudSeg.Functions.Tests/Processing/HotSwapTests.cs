@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CloudSeg.Functions.Models;
 using CloudSeg.Functions.Tests.Infrastructure;
 using CloudSeg.Storage;
@@ -20,7 +19,7 @@ public class HotSwapTests(LocalRunnerFixture host) : IClassFixture<LocalRunnerFi
         for (var i = 0; i < 16; i++)
             early.Add(await host.Storage.UploadImageAsync($"{batch}/early-{i:D2}.png", new MemoryStream(i % 2 == 0 ? TestImages.Shapes : TestImages.SmallShapes)));
 
-        var package = CopyTestModelAs("swap-2");
+        var package = TestImages.CopyTestModel(Path.Combine(Path.GetTempPath(), "cloudseg-swap-" + Guid.NewGuid().ToString("N")[..8]), "swap-2");
         try
         {
             await host.Storage.Registry.UploadAsync("swap-2", package);
@@ -55,16 +54,5 @@ public class HotSwapTests(LocalRunnerFixture host) : IClassFixture<LocalRunnerFi
         }, "the result of the new model");
         Assert.Equal("swap-2", (await host.Storage.ReadResultAsync(onOldModel.BlobName))!.Model.Version);
         Assert.Equal(onOldModel.SourceETag, reprocessed.SourceETag);
-    }
-
-    private static string CopyTestModelAs(string version)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "cloudseg-swap-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(TestImages.TestModelDirectory, ModelRegistry.OnnxFileName), Path.Combine(folder, ModelRegistry.OnnxFileName));
-        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(TestImages.TestModelDirectory, ModelRegistry.CardFileName)))!;
-        card["version"] = version;
-        File.WriteAllText(Path.Combine(folder, ModelRegistry.CardFileName), card.ToJsonString());
-        return folder;
     }
 }
