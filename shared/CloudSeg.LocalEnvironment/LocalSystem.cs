@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Azure.Storage.Blobs.Models;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -76,8 +75,7 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
             }
             else if (await storage.GetImageAsync(name, ct).ConfigureAwait(false) is { Status: ImageStatus.Succeeded } row && !Done(row))
             {
-                BlobProperties props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
-                await storage.AnnounceAsync(name, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
+                await storage.AnnounceCurrentAsync(name, ct).ConfigureAwait(false);
                 logger.LogInformation("Sample {Blob} was segmented by {OldModel}; segmenting it again with {Model}", name, row.ModelVersion, currentModel);
             }
         }

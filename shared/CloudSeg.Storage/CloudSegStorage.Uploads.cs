@@ -17,7 +17,25 @@ public sealed partial class CloudSegStorage
         var blob = Uploads.GetBlobClient(blobName);
         var headers = new BlobHttpHeaders { ContentType = contentType ?? ContentTypes.FromFileName(blobName) };
         await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers }, ct).ConfigureAwait(false);
-        BlobProperties props = await blob.GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+        return await AnnounceCurrentAsync(blobName, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Upload {blobName} was deleted right after it was written.");
+    }
+
+    /// <summary>
+    /// Announces the blob's current version again (a retry, or new work for a newer model); null when the blob does
+    /// not exist (nothing to process).
+    /// </summary>
+    public async Task<UploadReceipt?> AnnounceCurrentAsync(string blobName, CancellationToken ct = default)
+    {
+        BlobProperties props;
+        try
+        {
+            props = await Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
         return await AnnounceAsync(blobName, BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
     }
 

@@ -14,16 +14,7 @@ public sealed class ImageActionsService(CloudSegStorage storage, ILogger<ImageAc
     public async Task<bool> RetryAsync(string blobName, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        BlobProperties props;
-        try
-        {
-            props = await storage.Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return false;
-        }
-        var receipt = await storage.AnnounceAsync(blobName, props.ETag.ToString(), props.ContentType, props.ContentLength, props.LastModified, ct);
+        if (await storage.AnnounceCurrentAsync(blobName, ct) is not { } receipt) return false;
         logger.LogInformation("Retry of {BlobName} queued as message {MessageId}", blobName, receipt.MessageId);
         return true;
     }

@@ -89,12 +89,16 @@ public sealed class ModelRegistryWatcher(
             await storage.Registry.PromoteAsync(version, EmptyRegistryReason, ct).ConfigureAwait(false);
             _logger.LogInformation("Registry was empty: seeded it with the bundled model {ModelVersion} from {Folder}", version, bundled);
         }
-        else if (current.Version != version && PromotedAutomatically(current))
+        else if (current.Version == version)
+        {
+            // Another host promoted it meanwhile.
+        }
+        else if (PromotedAutomatically(current))
         {
             await storage.Registry.PromoteAsync(version, $"{UpdateReasonPrefix} (was {current.Version})", ct).ConfigureAwait(false);
             _logger.LogInformation("Promoted the updated bundled model {ModelVersion} over the earlier bundled {PreviousVersion}", version, current.Version);
         }
-        else if (current.Version != version)
+        else
         {
             _logger.LogInformation("Registered the bundled model {ModelVersion}; {CurrentVersion} stays current ({Reason})",
                 version, current.Version, current.Reason);

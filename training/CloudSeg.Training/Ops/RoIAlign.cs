@@ -64,7 +64,6 @@ public static class RoIAlign
         // grid_sample pairs grid n with image n, so sample each image's RoIs in one call and restore RoI order after.
         // Its CPU backward runs one thread per batch entry, so each image's channels are split into as many groups
         // as there are threads, all sampled with the same grid: the same work, spread over every core.
-        long groups = channelGroups;
         var imageOfRoi = boxes[.., 0].to(int64);
         var samples = new List<Tensor>();
         var order = new List<Tensor>();
@@ -74,8 +73,8 @@ public static class RoIAlign
             long count = mine.shape[0];
             if (count == 0) continue;
             var imageGrid = grid.index_select(0, mine).view(1, count * sampleRows, sampleColumns, 2)
-                .expand(groups, count * sampleRows, sampleColumns, 2);
-            var sampled = nn.functional.grid_sample(features[image].view(groups, channels / groups, height, width),
+                .expand(channelGroups, count * sampleRows, sampleColumns, 2);
+            var sampled = nn.functional.grid_sample(features[image].view(channelGroups, channels / channelGroups, height, width),
                 imageGrid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
             samples.Add(sampled.view(channels, count, sampleRows, sampleColumns).transpose(0, 1));
             order.Add(mine);
