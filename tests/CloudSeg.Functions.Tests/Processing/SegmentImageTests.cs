@@ -201,6 +201,10 @@ public class SegmentImageTests(LocalRunnerFixture host) : IClassFixture<LocalRun
 
         await host.UploadAndWaitAsync(Unique("metered.png"), TestImages.SmallShapes);
         await host.UploadAndWaitAsync(Unique("metered.jpg"), "not a picture"u8.ToArray());
+        // The worker counts an image just after writing its final row, which is what the waits above observe.
+        await Eventually.TrueAsync(() => Task.FromResult(
+            measurements.Any(m => m.Instrument == "cloudseg.images.processed") && measurements.Any(m => m.Instrument == "cloudseg.images.failed")),
+            "the processed and failed images to be counted");
         listener.RecordObservableInstruments();
 
         Assert.Contains(measurements, m => m.Instrument == "cloudseg.images.processed");
