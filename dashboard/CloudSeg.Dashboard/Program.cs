@@ -2,6 +2,7 @@ using CloudSeg.Dashboard;
 using CloudSeg.Dashboard.Components;
 using CloudSeg.Dashboard.Media;
 using CloudSeg.Dashboard.Security;
+using CloudSeg.Dashboard.Services;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +12,11 @@ builder.AddDashboardSecurity();
 builder.AddDashboardServices();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    .AddInteractiveServerComponents()
+    // The upload page reads several browser files at once. Each file's data arrives as calls on the circuit, which
+    // SignalR serves one at a time by default, so parallel reads stall each other until the 60 s data timeout
+    // (dotnet/aspnetcore#47301, seen as "Did not receive any data in the allotted time"): allow as many as it reads.
+    .AddHubOptions(hub => hub.MaximumParallelInvocationsPerClient = UploadService.ParallelUploads);
 
 var app = builder.Build();
 

@@ -5,6 +5,9 @@ namespace CloudSeg.Dashboard.Services;
 /// <summary>Sends one validated image to <c>uploads</c>; the storage facade records it as queued and raises its event.</summary>
 public sealed class UploadService(CloudSegStorage storage, UploadValidator validator, ILogger<UploadService> logger)
 {
+    /// <summary>Files the upload page reads and sends at a time: enough to overlap network waits without buffering many large files.</summary>
+    public const int ParallelUploads = 3;
+
     /// <summary>Uploads <paramref name="content"/> (at most <paramref name="size"/> bytes) or returns why it was refused.</summary>
     public async Task<UploadOutcome> UploadAsync(string fileName, long size, Stream content, CancellationToken ct)
     {
