@@ -34,7 +34,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<UploadsScanner>();
         services.AddSingleton<RetrainOnSchedule>();
         services.AddSingleton<LocalProcessTrainingLauncher>();
-        services.AddSingleton<ContainerAppsJobLauncher>();
+        services.AddContainerAppsJobLauncher();
         services.AddSingleton<ITrainingJobLauncher>(sp =>
             sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Launcher.Equals("ContainerAppsJob", StringComparison.OrdinalIgnoreCase)
                 ? sp.GetRequiredService<ContainerAppsJobLauncher>()

@@ -30,12 +30,3 @@ public sealed class TrainingOptions
 
     public ContainerAppsJobOptions ContainerAppsJob { get; set; } = new();
 }
-
-/// <summary>Which Container Apps Job trains in Azure (the job reads datasets/ and writes models/&lt;run id&gt;/ itself).</summary>
-public sealed class ContainerAppsJobOptions
-{
-    public string? SubscriptionId { get; set; }
-    public string? ResourceGroup { get; set; }
-    public string? JobName { get; set; }
-    public string ApiVersion { get; set; } = "2024-03-01";
-}
