@@ -1,5 +1,5 @@
 // CloudSeg in Azure: uploads → BlobCreated (Event Grid) → segment-requests queue → the functions (custom handler on a
-// serverless GPU) → results + Table index → dashboard; a scheduled training job → model registry.
+// serverless GPU) → results + Table index → dashboard; the functions start the training job → model registry.
 // Deploy into a resource group; docs/deploy.md walks through build, push, deploy and scaling.
 //
 // No account keys anywhere: storage rejects shared keys, Log Analytics rejects its workspace key, the registry has no
@@ -46,16 +46,8 @@ param trainingImageTag string = imageTag
 @description('False on the very first deployment: creates the registry and everything else but the apps and the job, so the images can be pushed before anything pulls them.')
 param deployApps bool = true
 
-@description('Cron (5 fields, UTC) of the scheduled training run; it promotes the new model only if it is better.')
-param trainingSchedule string = '0 3 * * 0'
-
-@description('Cron (6 fields with seconds, UTC) at which the functions check datasets/ and start training when it changed.')
+@description('Cron (6 fields with seconds, UTC) at which the functions check datasets/ and start a training run when it changed (the only schedule: the job itself has none).')
 param retrainCheckSchedule string = '0 0 */6 * * *'
-
-@description('Arguments after `cloudseg` in the training container.')
-param trainingArgs string[] = [
-  'train'
-]
 
 @description('Run training on the GPU profile (needs the CUDA training image, see infra/docker/training.Dockerfile) instead of 4 vCPUs.')
 param trainingOnGpu bool = false
@@ -95,6 +87,7 @@ var trainingJobName = 'job-${namePrefix}-training'
 // Built-in data-plane roles (IDs are the same in every tenant).
 var roles = {
   blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  blobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   queueDataReader: '19e7f393-937e-4f77-808e-94535e297925'
   queueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
@@ -173,7 +166,8 @@ module dashboardAccess 'modules/storage-access.bicep' = {
   }
 }
 
-// Training reads datasets/, writes models/ and records its run in the trainingruns table; no queues.
+// Training reads datasets/, writes models/ (its package, the current pointer) and its run row in trainingruns;
+// nothing else: no uploads or results, no image index, no queues.
 module trainingAccess 'modules/storage-access.bicep' = {
   name: 'training-access'
   dependsOn: [
@@ -183,9 +177,12 @@ module trainingAccess 'modules/storage-access.bicep' = {
   params: {
     storageAccountName: storageAccountName
     identityName: identityNames.training
-    accountRoleIds: [
-      roles.blobDataContributor
-      roles.tableDataContributor
+    containerRoles: [
+      { container: 'datasets', roleId: roles.blobDataReader }
+      { container: 'models', roleId: roles.blobDataContributor }
+    ]
+    tableRoles: [
+      { table: 'trainingruns', roleId: roles.tableDataContributor }
     ]
   }
 }
@@ -233,8 +230,6 @@ module training 'modules/training-job.bicep' = if (deployApps) {
     registryServer: registryServer
     identity: identities.outputs.training
     storageAccountName: storageAccountName
-    schedule: trainingSchedule
-    args: trainingArgs
     workloadProfileName: trainingOnGpu ? containerEnvironment.outputs.gpuProfileName : 'Consumption'
     replicaResources: trainingOnGpu ? containerEnvironment.outputs.gpuReplicaResources : { cpu: 4, memory: '8Gi' }
     timeoutSeconds: trainingTimeoutSeconds

@@ -7,6 +7,5 @@ param gpuType = 'T4'
 param maxReplicas = 10
 param minReplicas = 0
 param imageTag = 'latest'
-param trainingSchedule = '0 3 * * 0'
 param trainingOnGpu = false
 param oidcClientId = ''

@@ -1,5 +1,7 @@
 # The training image: the `cloudseg` CLI (TorchSharp Mask R-CNN + MaskIoU trainer, COCO AP evaluation, ONNX export,
-# model registration), run by the Container Apps Job in infra/modules/training-job.bicep. Build from the repo root:
+# model registration), run by the Container Apps Job in infra/modules/training-job.bicep as
+# `dotnet /app/cloudseg.dll train-job`: the run id comes from env CLOUDSEG_RUN_ID, the dataset digest from
+# CLOUDSEG_DATASET_DIGEST (both set per execution by the functions' launcher). Build from the repo root:
 #   az acr build -r <registry> -t cloudseg-training:<tag> -f infra/docker/training.Dockerfile .
 # GPU training (the job on the GPU profile, trainingOnGpu=true):
 #   az acr build ... --build-arg TORCHSHARP_CUDA=true .
@@ -8,16 +10,19 @@
 # serves both cases.
 
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0
+# The .NET runtime itself: the entry point is `dotnet cloudseg.dll`, the same assembly `./cloudseg` runs locally.
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0
 
 FROM ${SDK_IMAGE} AS build
 ARG TORCHSHARP_CUDA=false
 WORKDIR /src
 COPY . .
+# Framework-dependent for linux-x64: the runtime comes from the base image, libtorch and the other native
+# libraries from the packages.
 RUN dotnet publish cli/CloudSeg.Cli/CloudSeg.Cli.csproj \
-      -c Release -r linux-x64 --self-contained true -p:TorchSharpCuda=${TORCHSHARP_CUDA} \
+      -c Release -r linux-x64 --self-contained false -p:TorchSharpCuda=${TORCHSHARP_CUDA} \
       -o /out/app \
- && test -x /out/app/cloudseg
+ && test -f /out/app/cloudseg.dll
 
 FROM ${RUNTIME_IMAGE} AS final
 # fontconfig + a font: SkiaSharp draws the evaluation overlays; libgomp: libtorch's OpenMP runtime.
@@ -34,5 +39,5 @@ ENV TMPDIR=/tmp \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 # The .NET images' unprivileged user (APP_UID=1654).
 USER $APP_UID
-ENTRYPOINT ["/app/cloudseg"]
-CMD ["train"]
+ENTRYPOINT ["dotnet", "/app/cloudseg.dll"]
+CMD ["train-job"]

@@ -64,13 +64,13 @@ var appSettings = [
   { name: 'Segmenter__PreferCuda', value: 'true' }
   // The image puts the bundled default model here (infra/docker/functions.Dockerfile); it serves while the registry is empty.
   { name: 'Models__BundledModelDirectory', value: '/home/site/wwwroot/models/default' }
-  // RetrainOnSchedule's timer reads %Training__Schedule%; in Azure it starts the Container Apps Job through ARM.
+  // RetrainOnSchedule's timer reads %Training__Schedule%; in Azure it starts the Container Apps Job through ARM
+  // (api-version: the launcher's default, the one the job is deployed with).
   { name: 'Training__Schedule', value: retrainCheckSchedule }
   { name: 'Training__Launcher', value: 'ContainerAppsJob' }
   { name: 'Training__ContainerAppsJob__SubscriptionId', value: subscription().subscriptionId }
   { name: 'Training__ContainerAppsJob__ResourceGroup', value: resourceGroup().name }
   { name: 'Training__ContainerAppsJob__JobName', value: trainingJobName }
-  { name: 'Training__ContainerAppsJob__ApiVersion', value: '2025-07-01' }
 ]
 
 resource app 'Microsoft.App/containerApps@2025-07-01' = {

@@ -1,6 +1,10 @@
-// Training as a Container Apps Job: `cloudseg train` on a cron schedule, and on demand when RetrainOnSchedule (the
-// functions) or "Retrain now" (the dashboard) starts an execution. The job trains on datasets/, evaluates COCO AP on
-// the fixed validation set and registers the new model in models/, promoting it only when it is at least as good.
+// Training as a Container Apps Job, started only by the functions (RetrainOnSchedule, through ARM: see
+// functions/CloudSeg.Functions/Training/ContainerAppsJobLauncher.cs) for a run row they created: when datasets/
+// changed, or when someone asked for a run ("Retrain now", `cloudseg retrain`). No cron of its own: an execution
+// without a run id would have no row to report to. Each execution runs `cloudseg train-job` for the run named by
+// CLOUDSEG_RUN_ID (a per-execution override, like CLOUDSEG_DATASET_DIGEST): it trains on datasets/, evaluates
+// candidate and current model on the fixed validation split, writes models/<run id>/ and its run row, and promotes
+// the candidate only when it is at least as good.
 
 param location string
 param name string
@@ -13,12 +17,6 @@ param registryServer string
 param identity object
 
 param storageAccountName string
-
-@description('Cron (5 fields, UTC) of the scheduled training run.')
-param schedule string
-
-@description('Arguments after `cloudseg` in the container.')
-param args string[]
 
 @description('Workload profile: Consumption (CPU) or the GPU profile.')
 param workloadProfileName string
@@ -43,9 +41,8 @@ resource job 'Microsoft.App/jobs@2025-07-01' = {
     environmentId: environmentId
     workloadProfileName: workloadProfileName
     configuration: {
-      triggerType: 'Schedule'
-      scheduleTriggerConfig: {
-        cronExpression: schedule
+      triggerType: 'Manual'
+      manualTriggerConfig: {
         parallelism: 1
         replicaCompletionCount: 1
       }
@@ -62,15 +59,25 @@ resource job 'Microsoft.App/jobs@2025-07-01' = {
     template: {
       containers: [
         {
+          // The launcher sends this container back with the run's overrides: its name is
+          // Training:ContainerAppsJob:ContainerName, and the tests read it from here.
           name: 'training'
           image: image
-          args: args
+          command: [
+            'dotnet'
+            '/app/cloudseg.dll'
+          ]
+          args: [
+            'train-job'
+          ]
           env: [
             { name: 'AZURE_CLIENT_ID', value: identity.clientId }
             { name: 'Storage__ManagedIdentityClientId', value: identity.clientId }
             { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
             { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
             { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
+            // The template creates containers and tables; the training identity may not create them (nor touch queues).
+            { name: 'Storage__CreateIfMissing', value: 'false' }
           ]
           resources: {
             cpu: json(string(replicaResources.cpu))
