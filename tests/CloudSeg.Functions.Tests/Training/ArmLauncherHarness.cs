@@ -38,7 +38,9 @@ internal sealed class ArmLauncherHarness : IAsyncDisposable
 
     public ITrainingJobLauncher Launcher => _services.GetRequiredService<ITrainingJobLauncher>();
 
-    public static async Task<ArmLauncherHarness> StartAsync(string? storageConnectionString = null, Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="productCredential">Keep the product's DefaultAzureCredential (the caller points it at <see cref="FakeArm.IdentityEndpoint"/>).</param>
+    public static async Task<ArmLauncherHarness> StartAsync(
+        string? storageConnectionString = null, Action<Dictionary<string, string?>>? configure = null, bool productCredential = false)
     {
         var bicep = TrainingJobBicep.Read();
         var arm = await FakeArm.StartAsync(JobResource(bicep));
@@ -62,8 +64,8 @@ internal sealed class ArmLauncherHarness : IAsyncDisposable
         var harness = default(ArmLauncherHarness);
         var services = new ServiceCollection()
             .AddLogging()
-            .AddCloudSegFunctions(configuration)
-            .AddKeyedSingleton<TokenCredential>(ContainerAppsJobClient.CredentialKey, (_, _) => harness!.Credential);
+            .AddCloudSegFunctions(configuration);
+        if (!productCredential) services.AddKeyedSingleton<TokenCredential>(ContainerAppsJobClient.CredentialKey, (_, _) => harness!.Credential);
         services.AddHttpClient(ContainerAppsJobClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == arm.Certificate.Thumbprint,

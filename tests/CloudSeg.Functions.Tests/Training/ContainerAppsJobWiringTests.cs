@@ -44,6 +44,24 @@ public sealed class ContainerAppsJobWiringTests(AzuriteFixture azurite) : IClass
     }
 
     [Fact]
+    public async Task The_product_credential_gets_its_token_from_the_managed_identity_endpoint_as_in_Container_Apps()
+    {
+        await using var harness = await ArmLauncherHarness.StartAsync(productCredential: true);
+        // What Container Apps sets in a replica with a managed identity; nothing else in this process reads them.
+        using var identity = new EnvironmentScope(
+            ("IDENTITY_ENDPOINT", harness.Arm.IdentityEndpoint.ToString()), ("IDENTITY_HEADER", FakeArm.IdentityHeader));
+
+        var started = await harness.Launcher.StartAsync(ArmLauncherHarness.NewRun(), default);
+
+        Assert.Equal(FakeArm.ExecutionName, started.ExecutionId);
+        var tokenRequest = harness.Arm.CallsTo("identity").First();
+        Assert.Equal($"resource=https://management.azure.com&client_id={ArmLauncherHarness.ClientId}", tokenRequest.Body);
+        Assert.Equal(FakeArm.IdentityHeader, tokenRequest.Authorization);
+        Assert.Equal(["job", "start"], harness.Arm.Calls.Where(c => c.Route != "identity").Select(c => c.Route));
+        Assert.All(harness.Arm.Calls.Where(c => c.Route != "identity"), c => Assert.Equal($"Bearer {FakeArm.Token}", c.Authorization));
+    }
+
+    [Fact]
     public void The_job_template_and_the_training_image_match_the_launcher()
     {
         var bicep = TrainingJobBicep.Read();
@@ -86,5 +104,21 @@ public sealed class ContainerAppsJobWiringTests(AzuriteFixture azurite) : IClass
         row = (await storage.ListTrainingRunsAsync()).Single(r => r.RunId == row.RunId);
         Assert.Equal(TrainingRunStatus.Failed, row.Status);
         Assert.Contains($"Execution {FakeArm.ExecutionName} of job {FakeArm.JobName} ended Failed", row.Error);
+    }
+
+    private sealed class EnvironmentScope : IDisposable
+    {
+        private readonly (string Name, string? Value)[] _previous;
+
+        public EnvironmentScope(params (string Name, string Value)[] variables)
+        {
+            _previous = [.. variables.Select(v => (v.Name, Environment.GetEnvironmentVariable(v.Name)))];
+            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
+        }
+
+        public void Dispose()
+        {
+            foreach (var (name, value) in _previous) Environment.SetEnvironmentVariable(name, value);
+        }
     }
 }

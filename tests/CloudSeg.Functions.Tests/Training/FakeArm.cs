@@ -15,6 +15,8 @@ namespace CloudSeg.Functions.Tests.Training;
 /// over TLS only) with a certificate made for the test. Like ARM it answers 401 without the expected bearer token,
 /// 400 for another api-version and 404 for resources it does not know; it records every request. Tests script the
 /// answers they need (<see cref="Answer"/>) and the statuses an execution walks through (<see cref="WalkExecution"/>).
+/// A second, plain-HTTP listener plays the managed identity endpoint Container Apps gives a replica (IDENTITY_ENDPOINT
+/// with the IDENTITY_HEADER secret), so the product's own credential can fetch its token here.
 /// </summary>
 internal sealed class FakeArm : IAsyncDisposable
 {
@@ -25,6 +27,7 @@ internal sealed class FakeArm : IAsyncDisposable
     public const string ApiVersion = "2025-07-01";
     public const string ExecutionName = "job-cloudseg-training-x7k2p9q";
     public const string Image = "crcloudsegtest.azurecr.io/cloudseg-training:abc123";
+    public const string IdentityHeader = "fake-identity-header-secret";
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ScriptedAnswer>> _answers = new();
@@ -41,6 +44,9 @@ internal sealed class FakeArm : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
 
+    /// <summary>The managed identity token endpoint (what Container Apps puts in IDENTITY_ENDPOINT).</summary>
+    public Uri IdentityEndpoint { get; private set; } = null!;
+
     /// <summary>The job as GET .../jobs/{job} returns it.</summary>
     public JsonObject Job { get; }
 
@@ -55,12 +61,17 @@ internal sealed class FakeArm : IAsyncDisposable
         var certificate = CreateCertificate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+            k.Listen(IPAddress.Loopback, 0);
+        });
         var app = builder.Build();
         var fake = new FakeArm(app, certificate, job);
         app.Run(fake.HandleAsync);
         await app.StartAsync();
-        fake.Endpoint = new Uri(app.Urls.Single());
+        fake.Endpoint = new Uri(app.Urls.Single(u => u.StartsWith("https:", StringComparison.Ordinal)));
+        fake.IdentityEndpoint = new Uri(new Uri(app.Urls.Single(u => u.StartsWith("http:", StringComparison.Ordinal))), "/msi/token");
         return fake;
     }
 
@@ -78,6 +89,11 @@ internal sealed class FakeArm : IAsyncDisposable
         var request = context.Request;
         var body = await new StreamReader(request.Body).ReadToEndAsync();
         var path = request.Path.Value ?? "";
+        if (!request.IsHttps)
+        {
+            await IssueTokenAsync(context, path);
+            return;
+        }
         var route = path switch
         {
             _ when path.Equals(JobPath, StringComparison.OrdinalIgnoreCase) && request.Method == "GET" => "job",
@@ -125,6 +141,27 @@ internal sealed class FakeArm : IAsyncDisposable
                 await WriteAsync(context, 404, ArmError("ResourceNotFound", $"The Resource '{path}' was not found."));
                 break;
         }
+    }
+
+    // The App Service / Container Apps managed identity protocol: GET ?resource=&client_id= with the secret header.
+    private async Task IssueTokenAsync(HttpContext context, string path)
+    {
+        var query = context.Request.Query;
+        Calls.Enqueue(new ArmCall("identity", context.Request.Method, path, query["api-version"].ToString(),
+            context.Request.Headers["X-IDENTITY-HEADER"].ToString(), $"resource={query["resource"]}&client_id={query["client_id"]}", DateTimeOffset.UtcNow));
+        if (path != "/msi/token" || context.Request.Headers["X-IDENTITY-HEADER"] != IdentityHeader)
+        {
+            await WriteAsync(context, 401, new JsonObject { ["error"] = "invalid_request" });
+            return;
+        }
+        await WriteAsync(context, 200, new JsonObject
+        {
+            ["access_token"] = Token,
+            ["expires_on"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["resource"] = query["resource"].ToString(),
+            ["token_type"] = "Bearer",
+            ["client_id"] = query["client_id"].ToString(),
+        });
     }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject? body)
