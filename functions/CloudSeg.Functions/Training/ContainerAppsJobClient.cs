@@ -169,7 +169,8 @@ public sealed partial class ContainerAppsJobClient
             403 => new ArmRequestException($"{Identity} may not {action} ({answer}). It needs the 'CloudSeg training job operator' role " +
                                            $"(Microsoft.App/jobs/read, jobs/start/action, jobs/executions/read) on job {JobName}: infra/modules/job-operator.bicep assigns it.", response.Status),
             404 when notFound.Length > 0 => new ArmRequestException($"{notFound} ({answer})", response.Status),
-            408 or 429 or >= 500 => new ArmRequestException($"ARM still answered {answer} to {action} after {_options.MaxRetries} retries.", response.Status),
+            // The statuses Azure.Core's retry policy retries.
+            408 or 429 or 500 or 502 or 503 or 504 => new ArmRequestException($"ARM still answered {answer} to {action} after {_options.MaxRetries} retries.", response.Status),
             _ => new ArmRequestException($"ARM refused to {action}: {answer}.", response.Status),
         };
     }
