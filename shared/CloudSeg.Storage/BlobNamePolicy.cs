@@ -27,6 +27,24 @@ public static class BlobNamePolicy
     public static string Validate(string? name) =>
         Check(name) is { } reason ? throw new InvalidBlobNameException(reason) : name!;
 
+    /// <summary>
+    /// <paramref name="name"/> fit for a log line or a message, even when it is refused: control and bidirectional
+    /// characters appear as <c>\uXXXX</c> and very long names are cut.
+    /// </summary>
+    public static string Display(string? name)
+    {
+        if (name is null) return "(none)";
+        var text = new StringBuilder(Math.Min(name.Length, DisplayLength) + 8);
+        foreach (var c in name.Length > DisplayLength ? name[..DisplayLength] : name)
+        {
+            if (char.IsControl(c) || IsBidirectionalControl(c)) text.Append($"\\u{(int)c:X4}");
+            else text.Append(c);
+        }
+        return name.Length > DisplayLength ? text.Append('…').ToString() : text.ToString();
+    }
+
+    private const int DisplayLength = 200;
+
     private static string? Check(string? name)
     {
         if (string.IsNullOrEmpty(name))

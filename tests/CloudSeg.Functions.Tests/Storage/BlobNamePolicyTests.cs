@@ -63,4 +63,13 @@ public class BlobNamePolicyTests
         Assert.False(BlobNamePolicy.TryValidate(new string('ü', 600), out var wide));
         Assert.Contains("1,200 bytes", wide);
     }
+
+    [Fact]
+    public void Displays_refused_names_without_their_invisible_characters()
+    {
+        Assert.Equal("photo\\u202Egnp.exe", BlobNamePolicy.Display("photo\u202Egnp.exe"));
+        Assert.Equal("a\\u000Ab", BlobNamePolicy.Display("a\nb"));
+        Assert.Equal("写真 📷.png", BlobNamePolicy.Display("写真 📷.png"));
+        Assert.Equal(201, BlobNamePolicy.Display(new string('a', 5000)).Length);
+    }
 }
