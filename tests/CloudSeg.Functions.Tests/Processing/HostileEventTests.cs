@@ -63,4 +63,24 @@ public class HostileEventTests(LocalRunnerFixture host) : IClassFixture<LocalRun
         Assert.Equal(SegmentOutcomeKind.Failed, outcome.Kind);
         Assert.Equal(FailureKind.BlobMissing, (await host.Storage.GetImageAsync(name))!.ErrorKind);
     }
+
+    [Fact]
+    public async Task The_scanner_skips_blobs_stored_under_a_refused_name_and_still_announces_the_rest()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var refused = $"{run}/photo\u202Egnp.png"; // storable by any tool, refused by every CloudSeg entry
+        var stray = ImageIndexEntity.ForBlob($"../{run}/stray.png");
+        stray.Status = ImageStatus.Queued;
+        stray.SourceETag = "0x1";
+        stray.QueuedAt = DateTimeOffset.UtcNow.AddHours(-1);
+        await host.Storage.UpsertImageAsync(stray);
+        await host.Storage.Uploads.GetBlobClient(refused).UploadAsync(new BinaryData(TestImages.SmallShapes));
+        var fine = $"{run}/fine.png";
+        var upload = await host.Storage.Uploads.GetBlobClient(fine).UploadAsync(new BinaryData(TestImages.SmallShapes));
+
+        await host.Services.GetRequiredService<Scanning.UploadsScanner>().ScanAsync(CancellationToken.None);
+
+        Assert.Equal(ImageStatus.Succeeded, (await host.WaitFinishedAsync(fine, BlobVersion.Of(upload.Value.ETag))).Status);
+        Assert.Null(await host.Storage.GetImageAsync(refused));
+    }
 }
