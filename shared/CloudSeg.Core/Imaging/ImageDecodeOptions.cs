@@ -16,8 +16,8 @@ public sealed class ImageDecodeOptions
     public int MinSide { get; set; } = 1;
 
     /// <summary>
-    /// The limits the functions apply to uploads by default (FunctionsOptions MaxBlobBytes, MaxPixels, MinImageSide):
-    /// the dashboard and the CLI check an upload against them before it is sent, so nothing they accept is refused later.
+    /// The product's limits for uploads: the defaults of the functions' MaxBlobBytes, MaxPixels and MinImageSide, and
+    /// what the dashboard and the CLI check an upload against before sending it, so nothing they accept is refused later.
     /// </summary>
     public static ImageDecodeOptions ForUploads() => new() { MaxEncodedBytes = 64L * 1024 * 1024, MaxPixels = 40_000_000, MinSide = 16 };
 }
