@@ -64,6 +64,27 @@ public sealed class HostileInputTests(StackFixture stack)
         Assert.Contains("frame-ancestors 'none'", csp);
     }
 
+    // Finding 2, as a victim's browser sees it: opening the planted page downloads it; its script never runs.
+    [Fact]
+    public async Task A_planted_html_page_opened_in_the_browser_is_a_download_and_runs_nothing()
+    {
+        var name = $"{Run()}/planted.html";
+        await stack.Storage.Uploads.GetBlobClient(name).UploadAsync(BinaryData.FromString("<html><script>alert('xss')</script></html>"),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/html" } });
+        var page = await stack.NewPageAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            try { await page.GotoAsync($"/media/original?name={Uri.EscapeDataString(name)}"); }
+            catch (PlaywrightException) { } // navigation is aborted because the response is a download
+        });
+
+        Assert.Equal("planted.html", download.SuggestedFilename);
+        Assert.Equal(0, dialogs);
+    }
+
     // Finding 2 (CSP): the pages still work under the policy and Chromium reports no violation on any of them.
     [Fact]
     public async Task Pages_run_under_the_content_security_policy_without_violations()
