@@ -6,6 +6,10 @@ using CloudSeg.Dashboard.Services;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// Static files (MudBlazor's, ours) from the build output in every environment: `cloudseg up` and the end-to-end tests
+// run the built dashboard in Production, where ASP.NET Core would otherwise serve them only after a publish.
+// A published app has no build manifest and this is a no-op.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
 builder.AddDashboardSecurity();
@@ -19,6 +23,9 @@ builder.Services.AddRazorComponents()
     .AddHubOptions(hub => hub.MaximumParallelInvocationsPerClient = UploadService.ParallelUploads);
 
 var app = builder.Build();
+
+app.UseSecurityHeaders();
+app.UseSameOriginCircuit();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -1,3 +1,5 @@
+using CloudSeg.Core.Imaging;
+
 namespace CloudSeg.Functions;
 
 /// <summary>How the functions process images (configuration section <c>Functions</c>).</summary>
@@ -12,13 +14,13 @@ public sealed class FunctionsOptions
     public int BatchSize { get; set; } = 16;
 
     /// <summary>Blobs larger than this are rejected before download (a bad input, not retried).</summary>
-    public long MaxBlobBytes { get; set; } = 64L * 1024 * 1024;
+    public long MaxBlobBytes { get; set; } = ImageDecodeOptions.ForUploads().MaxEncodedBytes;
 
     /// <summary>Header-announced pixel limit, checked before pixel memory is allocated.</summary>
-    public long MaxPixels { get; set; } = 40_000_000;
+    public long MaxPixels { get; set; } = ImageDecodeOptions.ForUploads().MaxPixels;
 
     /// <summary>Images with a side shorter than this are rejected: no object can be found in them.</summary>
-    public int MinImageSide { get; set; } = 16;
+    public int MinImageSide { get; set; } = ImageDecodeOptions.ForUploads().MinSide;
 
     /// <summary>Longest side of thumb.jpg.</summary>
     public int ThumbnailMaxSide { get; set; } = 256;

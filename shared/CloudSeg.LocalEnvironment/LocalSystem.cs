@@ -120,17 +120,15 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
         var process = _processes.Find(host.Name);
         if (process is null)
         {
-            var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = options.RepoRoot };
-            psi.ArgumentList.Add(Path.Combine(options.BuildFolder, "bin", host.AssemblyName, "release", host.AssemblyName + ".dll"));
-            // Development: the build output (not a publish) serves its static assets only in that environment.
-            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            var psi = HostLaunch.StartInfo(Path.Combine(options.BuildFolder, "bin", host.AssemblyName, "release", host.AssemblyName + ".dll"),
+                options.HostEnvironment);
             psi.Environment["Urls"] = url;
             psi.Environment["Storage__ConnectionString"] = ConnectionString;
             process = ChildProcess.Start(psi, LogFile(host.Name));
             _processes.Remember(host.Name, process);
         }
         await HostHealth.WaitUntilHealthyAsync(process, host.Name, url, HealthTimeout, () => $"See {LogFile(host.Name)}.", ct).ConfigureAwait(false);
-        logger.LogInformation("The {Host} host is healthy at {Url}", host.Name, url);
+        logger.LogInformation("The {Host} host is healthy at {Url} ({Environment})", host.Name, url, options.HostEnvironment);
     }
 
     private string LogFile(string name) => Path.Combine(options.LogFolder, name + ".log");

@@ -17,6 +17,12 @@ public sealed record LocalSystemOptions(string RepoRoot)
     public int FunctionsPort { get; init; } = 7071;
     public int DashboardPort { get; init; } = 5080;
 
+    /// <summary>
+    /// ASPNETCORE_ENVIRONMENT of the hosts. Production by default: Development shows exception pages with stack
+    /// traces and source paths to whoever asks, and local mode lets anyone on this machine ask.
+    /// </summary>
+    public string HostEnvironment { get; init; } = "Production";
+
     /// <summary>How long the sample images may take to be segmented before `up` reports them as late.</summary>
     public TimeSpan SampleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -16,7 +16,8 @@ public static class BlobCreatedEventCodec
 
     /// <summary>
     /// Parses a message body: raw JSON, base64 JSON, or a one-element JSON array (Event Grid's HTTP delivery shape).
-    /// Throws <see cref="FormatException"/> for anything that is not a BlobCreated event.
+    /// Throws <see cref="FormatException"/> for anything that is not a BlobCreated event, and for an event whose blob
+    /// name <see cref="BlobNamePolicy"/> refuses (a crafted <c>../results/x</c> must never reach a blob client).
     /// </summary>
     public static BlobCreatedEvent Decode(string body)
     {
@@ -36,7 +37,8 @@ public static class BlobCreatedEventCodec
             var e = element.Deserialize<BlobCreatedEvent>(Json) ?? throw new FormatException("Empty event.");
             if (e.EventType != BlobCreatedEvent.EventTypeName)
                 throw new FormatException($"Event type '{e.EventType}' is not {BlobCreatedEvent.EventTypeName}.");
-            _ = e.BlobName; // validates the subject
+            if (!BlobNamePolicy.TryValidate(e.BlobName, out var reason)) // BlobName also validates the subject
+                throw new FormatException($"The event names blob '{BlobNamePolicy.Display(e.BlobName)}', which is refused: {reason}");
             return e;
         }
         catch (JsonException ex)

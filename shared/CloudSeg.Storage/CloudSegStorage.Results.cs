@@ -6,9 +6,12 @@ namespace CloudSeg.Storage;
 
 public sealed partial class CloudSegStorage
 {
-    /// <summary>The blob of one result file (<see cref="ResultLayout"/> names) of upload <paramref name="blobName"/>.</summary>
+    /// <summary>
+    /// The blob of one result file (<see cref="ResultLayout"/> names) of upload <paramref name="blobName"/>; a name
+    /// outside <see cref="BlobNamePolicy"/> throws <see cref="InvalidBlobNameException"/>.
+    /// </summary>
     public BlobClient ResultBlob(string blobName, string fileName) =>
-        Results.GetBlobClient(ResultLayout.FolderOf(blobName) + "/" + fileName);
+        Results.GetBlobClient(ResultLayout.FolderOf(BlobNamePolicy.Validate(blobName)) + "/" + fileName);
 
     /// <summary>
     /// Writes overlay.png and thumb.jpg, then result.json last: a reader that finds result.json finds the pictures too.

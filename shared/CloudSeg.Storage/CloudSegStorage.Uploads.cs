@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
 
@@ -12,14 +13,19 @@ public sealed partial class CloudSegStorage
     /// </summary>
     public async Task<UploadReceipt> UploadImageAsync(string blobName, Stream content, string? contentType = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(blobName);
+        var blob = UploadBlob(blobName);
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var blob = Uploads.GetBlobClient(blobName);
         var headers = new BlobHttpHeaders { ContentType = contentType ?? ContentTypes.FromFileName(blobName) };
         await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers }, ct).ConfigureAwait(false);
         return await AnnounceCurrentAsync(blobName, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Upload {blobName} was deleted right after it was written.");
     }
+
+    /// <summary>
+    /// The blob of upload <paramref name="blobName"/>, refusing names outside <see cref="BlobNamePolicy"/> with
+    /// <see cref="InvalidBlobNameException"/>: the SDK would resolve <c>../results/x</c> into another container.
+    /// </summary>
+    public BlobClient UploadBlob(string blobName) => Uploads.GetBlobClient(BlobNamePolicy.Validate(blobName));
 
     /// <summary>
     /// Announces the blob's current version again (a retry, or new work for a newer model); null when the blob does
@@ -30,7 +36,7 @@ public sealed partial class CloudSegStorage
         BlobProperties props;
         try
         {
-            props = await Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            props = await UploadBlob(blobName).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -46,6 +52,7 @@ public sealed partial class CloudSegStorage
     public async Task<UploadReceipt> AnnounceAsync(string blobName, string eTag, string? contentType, long contentLength,
         DateTimeOffset lastModified, CancellationToken ct = default)
     {
+        var blob = UploadBlob(blobName);
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         eTag = BlobVersion.Of(eTag);
         // Announcing is asking for processing: the row goes (back) to queued, even for a version that already failed
@@ -63,7 +70,7 @@ public sealed partial class CloudSegStorage
         await UpsertImageAsync(row, ct).ConfigureAwait(false);
 
         var e = BlobCreatedEventCodec.Create(Options.AccountName, StorageNames.UploadsContainer, blobName,
-            Uploads.GetBlobClient(blobName).Uri, eTag, contentType, contentLength, lastModified);
+            blob.Uri, eTag, contentType, contentLength, lastModified);
         SendReceipt sent = await Requests.SendMessageAsync(BlobCreatedEventCodec.ToJson(e), ct).ConfigureAwait(false);
         return new UploadReceipt(blobName, eTag, e.Id, sent.MessageId);
     }

@@ -24,6 +24,9 @@ public sealed class HostProcess : IAsyncDisposable
     public string Name { get; }
     public Uri BaseAddress { get; }
 
+    /// <summary>Every line the host printed that is still kept (the last 500).</summary>
+    public IReadOnlyList<string> Output => _output.ToArray();
+
     /// <summary>The last lines the host printed (for assertion messages).</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(60));
 
@@ -33,20 +36,15 @@ public sealed class HostProcess : IAsyncDisposable
         var dll = HostDll(name);
         var port = LoopbackPorts.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(dll);
+        // Started as `cloudseg up` starts it: Production, content root = build output (its appsettings.json).
+        var psi = HostLaunch.StartInfo(dll, "Production");
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
         // Command-line settings win over appsettings.json and environment variables.
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         foreach (var (key, value) in settings) psi.ArgumentList.Add($"--{key}={value}");
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // serves static web assets from the build output
-        psi.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {name}.");
         var host = new HostProcess(name, process, baseAddress);

@@ -13,18 +13,23 @@ public static class UpCommand
     {
         var fresh = new Option<bool>("--fresh") { Description = "Wipe the local storage (uploads, results, models) before starting" };
         var detach = new Option<bool>("--detach") { Description = "Leave the system running in the background; `cloudseg down` stops it" };
+        var environment = new Option<string>("--environment")
+        {
+            Description = "ASP.NET Core environment of the hosts (default: $ASPNETCORE_ENVIRONMENT, else Production; Development shows stack traces)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is { Length: > 0 } set ? set : "Production",
+        };
         var command = new Command("up", "Start Azurite, the functions host and the dashboard locally, segment the sample images and print the dashboard URL")
         {
-            fresh, detach,
+            fresh, detach, environment,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(fresh), parse.GetValue(detach), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(fresh), parse.GetValue(detach), parse.GetValue(environment)!, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool fresh, bool detach, CancellationToken ct)
+    private static async Task<int> RunAsync(bool fresh, bool detach, string environment, CancellationToken ct)
     {
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-        var options = new LocalSystemOptions(RepositoryRoot.Find());
+        var options = new LocalSystemOptions(RepositoryRoot.Find()) { HostEnvironment = environment };
         var system = new LocalSystem(options, logging.CreateLogger<LocalSystem>());
         var keepRunning = false;
         try

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudSeg.Cli.Segmenting;
+using CloudSeg.Core.Imaging;
 using CloudSeg.LocalEnvironment;
 using CloudSeg.Storage;
 using Spectre.Console;
@@ -28,26 +29,52 @@ public static class UploadCommand
             var storage = Connect(parse.GetValue(connection));
             var jobs = ImageJob.Expand(parse.GetValue(files)!);
             var receipts = new List<UploadReceipt>();
+            var refused = 0;
             foreach (var job in jobs)
             {
-                if (!File.Exists(job.Path))
+                var blobName = parse.GetValue(prefix) + Path.GetFileName(job.Path);
+                // The dashboard's checks, before anything is sent: a name inside uploads, a picture the functions decode.
+                if (Refusal(job.Path, blobName) is { } reason)
                 {
-                    CliTables.Error(job.Path, "no such file");
+                    CliTables.Error(BlobNamePolicy.Display(job.Path), reason);
+                    refused++;
                     continue;
                 }
                 await using var content = File.OpenRead(job.Path);
-                var receipt = await storage.UploadImageAsync(parse.GetValue(prefix) + Path.GetFileName(job.Path), content, ct: ct);
+                var receipt = await storage.UploadImageAsync(blobName, content, ct: ct);
                 receipts.Add(receipt);
                 AnsiConsole.MarkupLineInterpolated($"uploaded [bold]{receipt.BlobName}[/] (version {receipt.ETag}, message {receipt.MessageId})");
             }
             if (receipts.Count == 0) return 2;
-            if (!parse.GetValue(wait)) return 0;
+            if (!parse.GetValue(wait)) return refused == 0 ? 0 : 1;
 
             var rows = await WaitAsync(storage, receipts, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
             AnsiConsole.Write(StatusCommand.RowsTable(rows));
-            return rows.All(r => r.Status == ImageStatus.Succeeded) ? 0 : 1;
+            return refused == 0 && rows.All(r => r.Status == ImageStatus.Succeeded) ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> must not be uploaded as <paramref name="blobName"/>, or null: the blob-name policy,
+    /// then the header read with the functions' own decoder and default limits (format, pixels, size).
+    /// </summary>
+    private static string? Refusal(string path, string blobName)
+    {
+        if (!BlobNamePolicy.TryValidate(blobName, out var badName)) return $"refused as '{BlobNamePolicy.Display(blobName)}': {badName}";
+        if (!File.Exists(path)) return "no such file";
+        var limits = ImageDecodeOptions.ForUploads();
+        var size = new FileInfo(path).Length;
+        if (size > limits.MaxEncodedBytes) return $"the file is {size:N0} bytes; the limit is {limits.MaxEncodedBytes:N0} bytes";
+        try
+        {
+            ImageDecoder.Probe(File.ReadAllBytes(path), limits);
+            return null;
+        }
+        catch (ImageDecodeException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>--connection-string, shared with <c>status</c>: else Storage__ConnectionString, else the local system's Azurite.</summary>

@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CloudSeg.Core.Imaging;
 using CloudSeg.Dashboard.Security;
 using CloudSeg.Dashboard.Services;
 using CloudSeg.Storage;
@@ -8,44 +10,81 @@ namespace CloudSeg.Dashboard.Media;
 
 /// <summary>
 /// Images and result files streamed through the dashboard, so the browser never sees a storage URL, key or SAS:
-/// every request is authorised here and read with the dashboard's own identity.
+/// every request is authorised here and read with the dashboard's own identity. Each endpoint reads only its own
+/// container, by a name <see cref="BlobNamePolicy"/> accepts (the SDK would resolve <c>../models/current</c> into
+/// another container). Anyone able to write a blob chooses its stored content type, so none is trusted: originals go
+/// out as the picture their bytes are, anything else only as a download, and every response says <c>nosniff</c>
+/// (<see cref="SecurityHeaders"/>) so HTML or SVG in <c>uploads</c> never runs as the dashboard.
 /// </summary>
 public static class MediaEndpoints
 {
     public static IEndpointRouteBuilder MapMediaEndpoints(this IEndpointRouteBuilder app)
     {
         var media = app.MapGroup("/media").RequireAuthorization(DashboardPolicies.Reader);
-        media.MapGet("/original", (string name, bool? download, CloudSegStorage s, CancellationToken ct) =>
-            StreamAsync(s.Uploads.GetBlobClient(name), download == true ? UploadValidator.BlobNameFor(name) : null, ct));
-        media.MapGet("/thumb", (string name, CloudSegStorage s, CancellationToken ct) =>
-            StreamAsync(s.ResultBlob(name, ResultLayout.ThumbnailJpeg), null, ct));
-        media.MapGet("/overlay", (string name, bool? download, CloudSegStorage s, CancellationToken ct) =>
-            StreamAsync(s.ResultBlob(name, ResultLayout.OverlayPng), download == true ? DownloadName(name, "overlay.png") : null, ct));
-        media.MapGet("/result", (string name, CloudSegStorage s, CancellationToken ct) =>
-            StreamAsync(s.ResultBlob(name, ResultLayout.ResultJson), DownloadName(name, "result.json"), ct));
-        media.MapGet("/coco", async (string name, CloudSegStorage s, CancellationToken ct) =>
-            await s.ReadResultAsync(name, ct) is { } result
-                ? Results.Json(CocoExport.From(result), contentType: "application/json")
-                    .WithDownloadName(DownloadName(name, "coco.json"))
-                : Results.NotFound());
+        media.MapGet("/original", (HttpContext http, string? name, bool? download, CloudSegStorage s, CancellationToken ct) =>
+            WithValidName(name, n => OriginalAsync(http, s.UploadBlob(n), download == true, ct)));
+        media.MapGet("/thumb", (HttpContext http, string? name, CloudSegStorage s, CancellationToken ct) =>
+            WithValidName(name, n => StreamAsync(http, s.ResultBlob(n, ResultLayout.ThumbnailJpeg), "image/jpeg", null, ct)));
+        media.MapGet("/overlay", (HttpContext http, string? name, bool? download, CloudSegStorage s, CancellationToken ct) =>
+            WithValidName(name, n => StreamAsync(http, s.ResultBlob(n, ResultLayout.OverlayPng), "image/png",
+                download == true ? DownloadName(n, "overlay.png") : null, ct)));
+        media.MapGet("/result", (HttpContext http, string? name, CloudSegStorage s, CancellationToken ct) =>
+            WithValidName(name, n => StreamAsync(http, s.ResultBlob(n, ResultLayout.ResultJson), "application/json",
+                DownloadName(n, "result.json"), ct)));
+        media.MapGet("/coco", (string? name, CloudSegStorage s, CancellationToken ct) =>
+            WithValidName(name, async n => await s.ReadResultAsync(n, ct) is { } result
+                ? Results.Json(CocoExport.From(result), contentType: "application/json").WithDownloadName(DownloadName(n, "coco.json"))
+                : NotFound()));
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(BlobClient blob, string? downloadName, CancellationToken ct)
+    /// <summary>A short plain 400 for a name outside the policy; nothing reaches storage.</summary>
+    private static async Task<IResult> WithValidName(string? name, Func<string, Task<IResult>> serve) =>
+        BlobNamePolicy.TryValidate(name, out var reason)
+            ? await serve(name!)
+            : Results.Text($"Invalid image name. {reason}", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+
+    private static IResult NotFound() => Results.Text("No such image.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>An upload, typed by its sniffed signature; whatever is not a supported picture is an attachment.</summary>
+    private static async Task<IResult> OriginalAsync(HttpContext http, BlobClient blob, bool download, CancellationToken ct)
+    {
+        if (await DownloadAsync(http, blob, ct) is not { } response) return NotFound();
+        var header = new byte[ImageFormats.SignatureLength];
+        var read = await response.Content.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, ct);
+        var format = ImageFormats.Sniff(header.AsSpan(0, read));
+        var contentType = format is { } picture ? ImageFormats.MediaType(picture) : "application/octet-stream";
+        var downloadName = download || format is null ? UploadValidator.BlobNameFor(blob.Name) : null;
+        var details = response.Details;
+        return Results.Stream(async body =>
+            {
+                await body.WriteAsync(header.AsMemory(0, read), ct);
+                await response.Content.CopyToAsync(body, ct);
+            }, contentType, downloadName, details.LastModified,
+            new Microsoft.Net.Http.Headers.EntityTagHeaderValue(details.ETag.ToString("H")));
+    }
+
+    /// <summary>A result file (written by the functions, in a fixed format) under the type that format has.</summary>
+    private static async Task<IResult> StreamAsync(HttpContext http, BlobClient blob, string contentType, string? downloadName, CancellationToken ct)
+    {
+        if (await DownloadAsync(http, blob, ct) is not { } response) return NotFound();
+        var details = response.Details;
+        return Results.Stream(response.Content, contentType, fileDownloadName: downloadName, lastModified: details.LastModified,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue(details.ETag.ToString("H")));
+    }
+
+    /// <summary>The blob's content stream (disposed with the response), or null when it does not exist.</summary>
+    private static async Task<BlobDownloadStreamingResult?> DownloadAsync(HttpContext http, BlobClient blob, CancellationToken ct)
     {
         try
         {
-            var response = await blob.DownloadStreamingAsync(cancellationToken: ct);
-            var details = response.Value.Details;
-            // Blobs uploaded by other tools often say octet-stream; the name tells the browser what the picture is.
-            var contentType = details.ContentType is null or "application/octet-stream" ? ContentTypes.FromFileName(blob.Name) : details.ContentType;
-            return Results.Stream(response.Value.Content, contentType,
-                fileDownloadName: downloadName, lastModified: details.LastModified,
-                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue(details.ETag.ToString("H")));
+            var response = (await blob.DownloadStreamingAsync(cancellationToken: ct)).Value;
+            http.Response.RegisterForDispose(response);
+            return response;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return Results.NotFound();
+            return null;
         }
     }
 

@@ -23,6 +23,7 @@ public static class SecurityServiceCollectionExtensions
 
         if (localMode)
         {
+            builder.Services.AddLoopbackHostsOnly();
             builder.Services.AddAuthentication(LocalUserAuthentication.SchemeName)
                 .AddScheme<AuthenticationSchemeOptions, LocalUserAuthentication>(LocalUserAuthentication.SchemeName, null);
         }

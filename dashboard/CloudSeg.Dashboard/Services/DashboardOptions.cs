@@ -1,3 +1,5 @@
+using CloudSeg.Core.Imaging;
+
 namespace CloudSeg.Dashboard.Services;
 
 /// <summary>Dashboard behaviour (configuration section <c>Dashboard</c>).</summary>
@@ -13,6 +15,12 @@ public sealed class DashboardOptions
 
     /// <summary>File extensions the upload page accepts (the formats the functions decode).</summary>
     public string[] AllowedExtensions { get; set; } = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"];
+
+    /// <summary>
+    /// What the functions refuse to decode (Functions:MaxPixels, MinImageSide, MaxBlobBytes there): the upload page
+    /// refuses the same before sending. Set both hosts alike when changing them.
+    /// </summary>
+    public ImageDecodeOptions ImageLimits { get; set; } = ImageDecodeOptions.ForUploads();
 
     /// <summary>How often an open page re-reads the index rows of images that are not finished yet.</summary>
     public TimeSpan StatusPollInterval { get; set; } = TimeSpan.FromSeconds(1.5);

@@ -10,7 +10,10 @@ namespace CloudSeg.Dashboard.Services;
 /// </summary>
 public sealed class ImageActionsService(CloudSegStorage storage, ILogger<ImageActionsService> logger)
 {
-    /// <summary>Queues the upload again; false when its blob no longer exists (nothing left to retry).</summary>
+    /// <summary>
+    /// Queues the upload again; false when its blob no longer exists (nothing left to retry). A name outside
+    /// <see cref="BlobNamePolicy"/> throws <see cref="InvalidBlobNameException"/> with the reason, before storage is asked.
+    /// </summary>
     public async Task<bool> RetryAsync(string blobName, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
@@ -23,7 +26,15 @@ public sealed class ImageActionsService(CloudSegStorage storage, ILogger<ImageAc
     public async Task DeleteAsync(string blobName, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync(ct);
-        await storage.Uploads.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+        if (!BlobNamePolicy.TryValidate(blobName, out var reason))
+        {
+            // A row recorded under a name outside the policy (before names were checked) has no blob of its own: the
+            // name must not reach a blob client, where '..' addresses another container. Only the row goes.
+            await storage.Images.DeleteEntityAsync(StorageNames.UploadsContainer, TableKeys.EncodeBlobName(blobName), ETag.All, ct);
+            logger.LogWarning("Deleted the index row {BlobName} only; its name is refused: {Reason}", BlobNamePolicy.Display(blobName), reason);
+            return;
+        }
+        await storage.UploadBlob(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
         var folder = ResultLayout.FolderOf(blobName) + "/";
         await foreach (var item in storage.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, folder, ct))
         {

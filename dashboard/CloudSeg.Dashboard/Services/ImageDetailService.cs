@@ -11,7 +11,10 @@ public sealed class ImageDetailService(CloudSegStorage storage)
         await storage.EnsureCreatedAsync(ct);
         var row = await storage.GetImageAsync(blobName, ct);
         if (row is null) return null;
-        var result = row.Status == ImageStatus.Succeeded ? await storage.ReadResultAsync(blobName, ct) : null;
+        // A row under a refused name (recorded before names were checked) has no results folder to read.
+        var result = row.Status == ImageStatus.Succeeded && BlobNamePolicy.TryValidate(blobName, out _)
+            ? await storage.ReadResultAsync(blobName, ct)
+            : null;
         return new ImageDetail(row, result, result is null ? [] : ImageDetail.ToOverlayInstances(result));
     }
 }

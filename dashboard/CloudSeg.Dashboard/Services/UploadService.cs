@@ -17,7 +17,7 @@ public sealed class UploadService(CloudSegStorage storage, UploadValidator valid
         // The browser's stream is forward-only; buffer it (bounded by the size limit) so the header check and the upload read the same bytes.
         using var buffer = new MemoryStream(checked((int)size));
         await content.CopyToAsync(buffer, ct);
-        if (UploadValidator.CheckContent(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } bad)
+        if (validator.CheckContent(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } bad)
             return UploadOutcome.Refused(blobName, bad);
 
         buffer.Position = 0;

@@ -1,11 +1,13 @@
 using CloudSeg.Core.Imaging;
+using CloudSeg.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Dashboard.Services;
 
 /// <summary>
-/// Upload limits checked before anything reaches storage: size, extension and a readable image header (a text file
-/// renamed .jpg is refused here with a clear message instead of costing a worker a decode).
+/// Upload limits checked before anything reaches storage: a blob name <see cref="BlobNamePolicy"/> accepts, size,
+/// extension and a readable image header within the functions' own limits (a text file renamed .jpg or a
+/// 30000×30000 PNG is refused here with the decoder's reason instead of costing a worker a decode).
 /// </summary>
 public sealed class UploadValidator(IOptions<DashboardOptions> options)
 {
@@ -13,6 +15,7 @@ public sealed class UploadValidator(IOptions<DashboardOptions> options)
     {
         var limits = options.Value;
         if (string.IsNullOrWhiteSpace(fileName)) return "The file has no name.";
+        if (!BlobNamePolicy.TryValidate(fileName, out var badName)) return badName;
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
         if (!limits.AllowedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
             return $"'{extension}' files are not accepted; use {string.Join(", ", limits.AllowedExtensions)}.";
@@ -23,14 +26,14 @@ public sealed class UploadValidator(IOptions<DashboardOptions> options)
     }
 
     /// <summary>
-    /// Reads the image header with the same decoder the functions use (without decoding pixels): a text file renamed
-    /// .jpg, a TIFF or a truncated header is refused here with the decoder's own reason.
+    /// Reads the image header with the same decoder and limits the functions use (without decoding pixels): a text
+    /// file renamed .jpg, a TIFF, a truncated header or too many pixels is refused here with the decoder's own reason.
     /// </summary>
-    public static string? CheckContent(ReadOnlySpan<byte> file)
+    public string? CheckContent(ReadOnlySpan<byte> file)
     {
         try
         {
-            ImageDecoder.Probe(file);
+            ImageDecoder.Probe(file, options.Value.ImageLimits);
             return null;
         }
         catch (ImageDecodeException ex)
@@ -39,7 +42,10 @@ public sealed class UploadValidator(IOptions<DashboardOptions> options)
         }
     }
 
-    /// <summary>The blob name for an uploaded file: its own name without any folder part or control characters.</summary>
+    /// <summary>
+    /// The blob name for an uploaded file: its own name without any folder part or control characters. Names the
+    /// policy still refuses (<c>..</c>, bidirectional overrides) are refused by <see cref="CheckFile"/>.
+    /// </summary>
     public static string BlobNameFor(string fileName)
     {
         var name = Path.GetFileName(fileName.Replace('\\', '/'));

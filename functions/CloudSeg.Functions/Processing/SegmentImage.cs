@@ -45,15 +45,14 @@ public sealed partial class SegmentImage(
     {
         if (e.ContainerName != StorageNames.UploadsContainer)
         {
-            return new SegmentOutcome(SegmentOutcomeKind.Ignored, $"Event for container '{e.ContainerName}', not '{StorageNames.UploadsContainer}'.");
+            var reason = $"Event for container '{BlobNamePolicy.Display(e.ContainerName)}', not '{StorageNames.UploadsContainer}'.";
+            LogOtherContainer(delivery.MessageId, BlobNamePolicy.Display(e.BlobName), reason);
+            return new SegmentOutcome(SegmentOutcomeKind.Ignored, reason);
         }
         var blobName = e.BlobName;
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["BlobName"] = blobName,
-            ["MessageId"] = delivery.MessageId,
-            ["DequeueCount"] = delivery.DequeueCount,
-        });
+        // A message-template scope: the console formatter prints it as text ("Blob x.jpg, message …"), where a
+        // dictionary scope printed as its type name; structured sinks still get BlobName, MessageId and DequeueCount.
+        using var scope = logger.BeginScope("Blob {BlobName}, message {MessageId}, delivery {DequeueCount}", blobName, delivery.MessageId, delivery.DequeueCount);
         using var activity = FunctionsMetrics.ActivitySource.StartActivity("SegmentImage");
         activity?.SetTag("blob.name", blobName);
 
@@ -91,6 +90,13 @@ public sealed partial class SegmentImage(
         try
         {
             download = await blob.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && row.ETag == default)
+        {
+            // No upload, announcement or earlier run ever recorded this blob: a stray or forged event. A failed row
+            // would only put a name nobody uploaded on the failures page.
+            LogMissingBlobDropped(delivery.MessageId);
+            return new SegmentOutcome(SegmentOutcomeKind.Ignored, "The event names a blob that does not exist and was never recorded.");
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -236,6 +242,12 @@ public sealed partial class SegmentImage(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event and is dropped: {Reason}")]
     private partial void LogUnreadableMessage(string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} about blob {BlobName} is dropped: {Reason}")]
+    private partial void LogOtherContainer(string messageId, string blobName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is dropped: its blob does not exist and has no index row")]
+    private partial void LogMissingBlobDropped(string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Already done: blob version {ETag} has status {Status} for model {ModelVersion}")]
     private partial void LogAlreadyDone(string etag, string modelVersion, string status);

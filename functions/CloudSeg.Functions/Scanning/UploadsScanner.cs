@@ -31,6 +31,13 @@ public sealed partial class UploadsScanner(
         {
             var etag = BlobVersion.Of(blob.Properties.ETag);
             if (_indexedVersions.TryGetValue(blob.Name, out var known) && known == etag) continue;
+            if (!BlobNamePolicy.TryValidate(blob.Name, out var refusal))
+            {
+                // Stored by some other tool under a name no entry accepts: never announced, logged once per version.
+                _indexedVersions[blob.Name] = etag;
+                LogRefused(BlobNamePolicy.Display(blob.Name), refusal);
+                continue;
+            }
             var row = await storage.GetImageAsync(blob.Name, ct).ConfigureAwait(false);
             if (row?.SourceETag == etag)
             {
@@ -55,7 +62,9 @@ public sealed partial class UploadsScanner(
             var stuck = new List<ImageIndexEntity>();
             await foreach (var row in storage.QueryImagesAsync(new ImageQuery { Status = status }, ct: ct).ConfigureAwait(false))
             {
-                if (row.QueuedAt is { } queuedAt && queuedAt < before && row.SourceETag is not null) stuck.Add(row);
+                // A stray row under a refused name has no blob to announce; the failures page can delete it.
+                if (row.QueuedAt is { } queuedAt && queuedAt < before && row.SourceETag is not null
+                    && BlobNamePolicy.TryValidate(row.BlobName, out _)) stuck.Add(row);
             }
             foreach (var row in stuck)
             {
@@ -67,6 +76,9 @@ public sealed partial class UploadsScanner(
         }
         return announced;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scanner skips {BlobName}: {Reason}")]
+    private partial void LogRefused(string blobName, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scanner announced {BlobName}: {Reason}")]
     private partial void LogAnnounced(string blobName, string reason);

@@ -14,4 +14,10 @@ public sealed class ImageDecodeOptions
 
     /// <summary>Smallest accepted side length in pixels (after orientation).</summary>
     public int MinSide { get; set; } = 1;
+
+    /// <summary>
+    /// The product's limits for uploads: the defaults of the functions' MaxBlobBytes, MaxPixels and MinImageSide, and
+    /// what the dashboard and the CLI check an upload against before sending it, so nothing they accept is refused later.
+    /// </summary>
+    public static ImageDecodeOptions ForUploads() => new() { MaxEncodedBytes = 64L * 1024 * 1024, MaxPixels = 40_000_000, MinSide = 16 };
 }

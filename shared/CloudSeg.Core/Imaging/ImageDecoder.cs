@@ -62,15 +62,22 @@ public static class ImageDecoder
 
     public static RgbImage DecodeFile(string path, ImageDecodeOptions? options = null) => Decode(File.ReadAllBytes(path), options);
 
-    /// <summary>Reads only the header: format and upright size. Throws <see cref="ImageDecodeException"/> like Decode.</summary>
-    public static unsafe ImageInfo Probe(ReadOnlySpan<byte> encoded)
+    /// <summary>
+    /// Reads only the header: format and upright size. Throws <see cref="ImageDecodeException"/> like Decode; with
+    /// <paramref name="limits"/> also for what Decode would refuse under them (size, pixels, shortest side), so an
+    /// upload can be refused up front for the same reason the worker would give.
+    /// </summary>
+    public static unsafe ImageInfo Probe(ReadOnlySpan<byte> encoded, ImageDecodeOptions? limits = null)
     {
+        if (limits is not null) CheckEncodedSize(encoded.Length, limits);
         var format = Identify(encoded);
         fixed (byte* bytes = encoded)
         {
             using var data = SKData.Create((IntPtr)bytes, encoded.Length);
             using var codec = Open(data, format);
-            return Describe(codec, format);
+            var info = Describe(codec, format);
+            if (limits is not null) CheckLimits(info, limits);
+            return info;
         }
     }
 

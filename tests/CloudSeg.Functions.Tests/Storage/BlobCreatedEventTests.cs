@@ -61,4 +61,19 @@ public class BlobCreatedEventTests
     {
         Assert.Throws<FormatException>(() => BlobCreatedEventCodec.Decode(body));
     }
+
+    [Theory]
+    [InlineData("../results/x/canary.txt", "'..' segment")]
+    [InlineData("a/%2E%2E/..", "'..' segment")]
+    [InlineData("..", "'..' segment")]
+    [InlineData("/abs.png", "starts with '/'")]
+    [InlineData("photo\u202Egnp.png", "U+202E")]
+    public void Refuses_events_whose_blob_name_leaves_the_container(string blobName, string reason)
+    {
+        var body = BlobCreatedEventCodec.ToJson(BlobCreatedEventCodec.Create("devstoreaccount1", StorageNames.UploadsContainer, blobName,
+            new Uri("http://127.0.0.1:10000/devstoreaccount1/uploads/x"), "0x1", "image/png", 1, DateTimeOffset.UtcNow));
+        var ex = Assert.Throws<FormatException>(() => BlobCreatedEventCodec.Decode(body));
+        Assert.Contains(reason, ex.Message);
+        Assert.DoesNotContain("\u202E", ex.Message); // shown escaped, never as the raw override
+    }
 }

@@ -74,10 +74,34 @@ public class CloudSegStorageTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal([5, 7], circles.Select(r => r.ClassCounts["circle"]));
     }
 
+    [Theory]
+    [InlineData("../results/{0}/canary.png")]
+    [InlineData("{0}/../../results/canary.png")]
+    [InlineData("/{0}.png")]
+    public async Task Names_that_leave_the_uploads_container_are_refused_before_anything_is_written(string pattern)
+    {
+        var tag = "escape-" + Guid.NewGuid().ToString("N")[..6];
+        var name = string.Format(pattern, tag);
+        await _storage.EnsureCreatedAsync();
+
+        await Assert.ThrowsAsync<InvalidBlobNameException>(() => _storage.UploadImageAsync(name, new MemoryStream([1, 2, 3])));
+        await Assert.ThrowsAsync<InvalidBlobNameException>(() => _storage.AnnounceCurrentAsync(name));
+        Assert.Throws<InvalidBlobNameException>(() => _storage.ResultBlob(name, ResultLayout.ResultJson));
+
+        foreach (var container in new[] { _storage.Uploads, _storage.Results })
+        {
+            await foreach (var blob in container.GetBlobsAsync())
+                Assert.DoesNotContain(tag, blob.Name);
+        }
+        Assert.Null(await _storage.GetImageAsync(name));
+        var queued = await _storage.Requests.PeekMessagesAsync(32);
+        Assert.DoesNotContain(queued.Value, m => m.Body.ToString().Contains(tag));
+    }
+
     [Fact]
     public async Task Results_round_trip_through_the_results_container()
     {
-        var name = "res-" + Guid.NewGuid().ToString("N")[..6] + "/../a b.jpg";
+        var name = "res-" + Guid.NewGuid().ToString("N")[..6] + "/a b#?.jpg";
         var doc = new ResultDocument
         {
             Source = new ResultSource("uploads", name, "0x1", "image/jpeg", 10),
