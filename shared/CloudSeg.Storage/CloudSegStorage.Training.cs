@@ -33,8 +33,7 @@ public sealed partial class CloudSegStorage
     public async Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, CancellationToken ct = default)
     {
         if (steps is <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be positive.");
-        var active = (await ListTrainingRunsAsync(20, ct).ConfigureAwait(false))
-            .FirstOrDefault(r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started);
+        var active = (await ListTrainingRunsAsync(20, ct).ConfigureAwait(false)).FirstActive();
         if (active is not null) throw new InvalidOperationException($"A training run is already requested or running: {active.RunId}");
         var now = DateTimeOffset.UtcNow;
         var run = TrainingRunEntity.Start($"{trigger}-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..32], trigger, datasetDigest: "", now);

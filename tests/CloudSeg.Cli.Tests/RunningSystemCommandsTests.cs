@@ -145,7 +145,7 @@ public sealed class RunningSystemCommandsTests(AzuriteFixture azurite) : IClassF
 
     private async Task EndActiveRunsAsync()
     {
-        foreach (var run in (await Storage.ListTrainingRunsAsync(100)).Where(r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started))
+        foreach (var run in (await Storage.ListTrainingRunsAsync(100)).Where(r => r.IsActive()))
         {
             run.Status = TrainingRunStatus.Failed;
             run.Error = "ended by the test";

@@ -16,7 +16,7 @@ public sealed class TrainingPageTests(StackFixture stack)
     public async Task Training_page_shows_data_and_schedule_blocks_a_second_request_and_follows_a_run_to_its_failure()
     {
         // Another test's request must not block "Retrain now" here: end it as the functions would.
-        foreach (var stale in (await stack.Storage.ListTrainingRunsAsync(50)).Where(r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started))
+        foreach (var stale in (await stack.Storage.ListTrainingRunsAsync(50)).Where(r => r.IsActive()))
         {
             stale.Status = TrainingRunStatus.Failed;
             stale.Error = "ended before the training page test";

@@ -42,10 +42,6 @@ public sealed partial class TrainingService(CloudSegStorage storage, IOptions<Da
         return run;
     }
 
-    /// <summary>The run that blocks a new request (requested or started), if any.</summary>
-    public static TrainingRunEntity? ActiveRun(IEnumerable<TrainingRunEntity> runs) =>
-        runs.FirstOrDefault(r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} requested training run {RunId}")]
     private partial void LogRequested(string user, string runId);
 }

@@ -39,7 +39,7 @@ public sealed class TrainingServiceTests(AzuriteFixture azurite)
     {
         await using var factory = new DashboardFactory(azurite.ConnectionString);
         var training = factory.Services.GetRequiredService<TrainingService>();
-        foreach (var stale in (await factory.Storage.ListTrainingRunsAsync(100)).Where(r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started))
+        foreach (var stale in (await factory.Storage.ListTrainingRunsAsync(100)).Where(r => r.IsActive()))
         {
             stale.Status = TrainingRunStatus.Failed;
             await factory.Storage.SaveTrainingRunAsync(stale);
@@ -56,7 +56,7 @@ public sealed class TrainingServiceTests(AzuriteFixture azurite)
 
         Assert.Equal("manual", run.Trigger);
         Assert.Contains(run.RunId, refused.Message);
-        Assert.Equal(next.RunId, TrainingService.ActiveRun(await training.ListAsync(CancellationToken.None))?.RunId);
+        Assert.Equal(next.RunId, (await training.ListAsync(CancellationToken.None)).FirstActive()?.RunId);
         Assert.NotEqual(run.RunId, next.RunId);
         next.Status = TrainingRunStatus.Failed;
         await factory.Storage.SaveTrainingRunAsync(next);
