@@ -31,9 +31,19 @@ public static class StorageConnection
     /// <summary>Runs a command's work on the storage, turning "storage unreachable / refused" into one clear error line.</summary>
     public static async Task<int> RunAsync(string command, string? connectionString, Func<CloudSegStorage, Task<int>> work)
     {
+        CloudSegStorage storage;
         try
         {
-            return await work(Connect(connectionString));
+            storage = Connect(connectionString);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            CliTables.Error(command, e.Message);
+            return 2;
+        }
+        try
+        {
+            return await work(storage);
         }
         catch (Azure.RequestFailedException e)
         {
