@@ -35,3 +35,9 @@ public static class CliTables
     public static void Error(string subject, string message) =>
         AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {subject}: {message}");
 }
+
+/// <summary>Moves a bar from the worker's thread (Progress&lt;T&gt; would post updates that arrive after the end).</summary>
+public sealed class ProgressBarUpdater(ProgressTask task) : IProgress<int>
+{
+    public void Report(int value) => task.Value = value;
+}

@@ -18,6 +18,9 @@ public static class Program
         DownCommand.Create(),
         UploadCommand.Create(),
         StatusCommand.Create(),
+        DatasetCommand.Create(),
+        RetrainCommand.Create(),
+        ModelsCommand.Create(),
     };
 
     public static Task<int> Main(string[] args) => CreateRootCommand().Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using CloudSeg.Functions.Training;
+using CloudSeg.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Functions.LocalRunner;
@@ -44,6 +45,5 @@ internal sealed class TrainingScheduleService(
         }
     }
 
-    private DateTimeOffset? Next(Cronos.CronExpression schedule) =>
-        CronSchedule.DelayUntilNext(schedule, time.GetUtcNow()) is { } delay ? time.GetUtcNow() + delay : null;
+    private DateTimeOffset? Next(Cronos.CronExpression schedule) => CronSchedule.Next(schedule, time.GetUtcNow());
 }

@@ -18,6 +18,9 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
     public const string OnnxFileName = "model.onnx";
     public const string CardFileName = "model.card.json";
 
+    /// <summary>Versions the hosts register from the model shipped with the app are named bundled-&lt;card version&gt;.</summary>
+    public const string BundledVersionPrefix = "bundled-";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public BlobContainerClient Container { get; } = models;
@@ -124,6 +127,28 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
         return pointer;
     }
 
+    /// <summary>
+    /// Makes the version registered just before the current one current again. Returns the new pointer, or null when
+    /// nothing is current or the current version is the oldest.
+    /// </summary>
+    public async Task<ModelPointer?> RollBackAsync(string by, CancellationToken ct = default)
+    {
+        if (await GetCurrentAsync(ct).ConfigureAwait(false) is not { } current) return null;
+        var versions = await ListVersionsAsync(ct).ConfigureAwait(false);
+        var index = versions.ToList().FindIndex(v => v.Version == current.Pointer.Version);
+        if (index <= 0) return null;
+        return await PromoteAsync(versions[index - 1].Version, $"rolled back from {current.Pointer.Version} by {by}", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a version came from: <see cref="ModelSource.Bundled"/> (registered by a host from the app's own model),
+    /// <see cref="ModelSource.Training"/> (a training run produced it) or <see cref="ModelSource.Import"/> (anything else).
+    /// </summary>
+    public static string SourceOf(string version, bool producedByTrainingRun) =>
+        version.StartsWith(BundledVersionPrefix, StringComparison.Ordinal) ? ModelSource.Bundled
+        : producedByTrainingRun ? ModelSource.Training
+        : ModelSource.Import;
+
     public static string OnnxPath(string version) => $"{version}/{OnnxFileName}";
     public static string CardPath(string version) => $"{version}/{CardFileName}";
 
@@ -143,6 +168,14 @@ public sealed record ModelPointer(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("promotedAt")] DateTimeOffset PromotedAt,
     [property: JsonPropertyName("reason")] string? Reason);
+
+/// <summary>Values of <see cref="ModelRegistry.SourceOf"/>.</summary>
+public static class ModelSource
+{
+    public const string Bundled = "bundled";
+    public const string Training = "training";
+    public const string Import = "import";
+}
 
 /// <summary>A version in the registry. <see cref="CardJson"/> is null while its card is not uploaded yet.</summary>
 public sealed record ModelVersionInfo(string Version, DateTimeOffset CreatedAt, long OnnxBytes, string? CardJson);

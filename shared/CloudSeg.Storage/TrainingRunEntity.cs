@@ -48,6 +48,26 @@ public sealed class TrainingRunEntity : ITableEntity
     public string? ExecutionId { get; set; }
     public string? Error { get; set; }
 
+    /// <summary>Optimiser steps asked for (<c>cloudseg retrain --steps N</c>); null = the configured length.</summary>
+    public int? RequestedSteps { get; set; }
+
+    /// <summary>How the run was initialised, in words (e.g. "fine-tuned from bundled-shapes-r18-v2").</summary>
+    public string? WarmStart { get; set; }
+
+    /// <summary>Live progress the job writes every few seconds: step reached, steps in all, latest loss.</summary>
+    public int? Step { get; set; }
+    public int? TotalSteps { get; set; }
+    public double? Loss { get; set; }
+
+    /// <summary>When the job last said it is alive.</summary>
+    public DateTimeOffset? HeartbeatAt { get; set; }
+
+    /// <summary>One sentence: promoted or kept, with both mask APs.</summary>
+    public string? Decision { get; set; }
+
+    /// <summary>The last lines of the job's log when it failed.</summary>
+    public string? LogTail { get; set; }
+
     public static TrainingRunEntity Start(string runId, string trigger, string datasetDigest, DateTimeOffset startedAt) => new()
     {
         RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks:D19}_{runId}",

@@ -85,10 +85,4 @@ public static class ShapesCommand
         });
         return command;
     }
-
-    /// <summary>Moves the bar on the writer's thread (Progress&lt;T&gt; would post updates that arrive after the end).</summary>
-    private sealed class ProgressBarUpdater(ProgressTask task) : IProgress<int>
-    {
-        public void Report(int value) => task.Value = value;
-    }
 }

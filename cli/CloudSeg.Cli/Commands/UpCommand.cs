@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CloudSeg.Datasets.Publishing;
 using CloudSeg.LocalEnvironment;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,10 @@ namespace CloudSeg.Cli.Commands;
 /// <summary>`cloudseg up`: the whole product on this machine — Azurite, functions, dashboard — with the samples segmented.</summary>
 public static class UpCommand
 {
+    /// <summary>Size of the labelled shapes set seeded into an empty datasets/ (about 15 s to draw, check and upload).</summary>
+    private const int SeedTrainImages = 300;
+    private const int SeedValImages = 50;
+
     public static Command Create()
     {
         var fresh = new Option<bool>("--fresh") { Description = "Wipe the local storage (uploads, results, models) before starting" };
@@ -36,7 +41,10 @@ public static class UpCommand
         {
             await system.StartAsync(fresh, ct);
             var storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = system.ConnectionString });
+            // Drawn and uploaded while the functions segment the samples: "Retrain now" then has data on a fresh system.
+            var seeding = ShapesSeeder.SeedIfEmptyAsync(storage.Datasets, SeedTrainImages, SeedValImages, logging.CreateLogger(nameof(ShapesSeeder)), ct);
             ShowSamples(await system.ProcessSamplesAsync(storage, ct));
+            await seeding;
             AnsiConsole.MarkupLine($"\nDashboard: [link]{options.DashboardUrl}[/]   functions: {options.FunctionsUrl}   logs: {options.LogFolder}");
             if (detach)
             {
@@ -52,7 +60,7 @@ public static class UpCommand
         {
             return 0;
         }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or Azure.RequestFailedException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]cloudseg up failed:[/] {e.Message}");
             return 1;

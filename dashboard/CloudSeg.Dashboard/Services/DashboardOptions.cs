@@ -1,4 +1,5 @@
 using CloudSeg.Core.Imaging;
+using CloudSeg.Storage;
 
 namespace CloudSeg.Dashboard.Services;
 
@@ -28,8 +29,8 @@ public sealed class DashboardOptions
     /// <summary>Index rows fetched per gallery page request (Table storage returns at most 1,000).</summary>
     public int GalleryPageSize { get; set; } = 60;
 
-    /// <summary>The retraining cron schedule shown on the training page (the functions host's Training:Schedule).</summary>
-    public string? TrainingSchedule { get; set; }
+    /// <summary>The retraining cron schedule shown on the training page (the functions host's Training:Schedule, same default).</summary>
+    public string TrainingSchedule { get; set; } = CronSchedule.DefaultTrainingSchedule;
 
     /// <summary>How far back the operations page looks.</summary>
     public TimeSpan OperationsWindow { get; set; } = TimeSpan.FromHours(24);

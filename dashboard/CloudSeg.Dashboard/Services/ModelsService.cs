@@ -13,15 +13,13 @@ public sealed class ModelsService(CloudSegStorage storage, IOptions<DashboardSec
 
     public async Task<ModelRegistryView> GetAsync(CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
-        var versions = await storage.Registry.ListVersionsAsync(ct);
+        var models = await storage.ListModelsAsync(ct);
         var current = await storage.Registry.GetCurrentAsync(ct);
-        var models = versions
-            .Select(v => new ModelVersionView(v.Version, v.CreatedAt, v.OnnxBytes, ModelCardView.Parse(v.CardJson), v.CardJson,
-                current?.Pointer.Version == v.Version))
-            .Reverse() // newest first
+        var versions = models
+            .Select(m => new ModelVersionView(m.Version, m.Info.CreatedAt, m.Info.OnnxBytes, ModelCardView.Parse(m.Info.CardJson), m.Info.CardJson,
+                m.IsCurrent, m.Source, m.Run))
             .ToList();
-        return new ModelRegistryView(models, current?.Pointer);
+        return new ModelRegistryView(versions, current?.Pointer);
     }
 
     /// <summary>
@@ -61,20 +59,18 @@ public sealed class ModelsService(CloudSegStorage storage, IOptions<DashboardSec
         logger.LogInformation("{User} promoted model {Version}", user, version);
     }
 
-    /// <summary>Makes the version registered before the current one current again; false when there is none.</summary>
+    /// <summary>Makes the version registered before the current one current again; null when there is none.</summary>
     public async Task<string?> RollBackAsync(string user, CancellationToken ct)
     {
-        var view = await GetAsync(ct);
-        var oldestFirst = view.Versions.Reverse().ToList();
-        var currentIndex = oldestFirst.FindIndex(v => v.IsCurrent);
-        if (currentIndex <= 0) return null;
-        var previous = oldestFirst[currentIndex - 1].Version;
-        await storage.Registry.PromoteAsync(previous, $"rolled back from {oldestFirst[currentIndex].Version} in the dashboard by {user}", ct);
-        logger.LogInformation("{User} rolled back the model to {Version}", user, previous);
-        return previous;
+        var pointer = await storage.Registry.RollBackAsync($"{user} in the dashboard", ct);
+        if (pointer is not null) logger.LogInformation("{User} rolled back the model to {Version}", user, pointer.Version);
+        return pointer?.Version;
     }
 }
 
 public sealed record ModelRegistryView(IReadOnlyList<ModelVersionView> Versions, ModelPointer? Current);
 
-public sealed record ModelVersionView(string Version, DateTimeOffset CreatedAt, long OnnxBytes, ModelCardView Card, string? CardJson, bool IsCurrent);
+/// <param name="Source">bundled, training or import (<see cref="ModelSource"/>).</param>
+/// <param name="Run">The training run that produced the version: candidate and baseline AP on one val split, and the decision.</param>
+public sealed record ModelVersionView(string Version, DateTimeOffset CreatedAt, long OnnxBytes, ModelCardView Card, string? CardJson, bool IsCurrent,
+    string Source, TrainingRunEntity? Run);

@@ -1,33 +1,47 @@
+using Cronos;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Dashboard.Services;
 
-/// <summary>Training runs: history from the <c>trainingruns</c> table, the schedule, and "retrain now".</summary>
-public sealed class TrainingService(CloudSegStorage storage, IOptions<DashboardOptions> options, TimeProvider clock, ILogger<TrainingService> logger)
+/// <summary>Training runs: history from the <c>trainingruns</c> table, the schedule, the labelled data, and "retrain now".</summary>
+public sealed partial class TrainingService(CloudSegStorage storage, IOptions<DashboardOptions> options, TimeProvider clock, ILogger<TrainingService> logger)
 {
-    /// <summary>Status of a run asked for from the dashboard that the functions host has not started yet.</summary>
-    public const string RequestedStatus = "requested";
-
     public const string ManualTrigger = "manual";
 
-    public string? Schedule => options.Value.TrainingSchedule;
+    public string Schedule => options.Value.TrainingSchedule;
+
+    /// <summary>How often the training page re-reads the runs.</summary>
+    public TimeSpan PollInterval => options.Value.StatusPollInterval;
+
+    /// <summary>When the schedule fires next (UTC); null when the expression is invalid or never fires again.</summary>
+    public DateTimeOffset? NextScheduledRun()
+    {
+        try
+        {
+            return CronSchedule.Next(CronSchedule.Parse(Schedule), clock.GetUtcNow());
+        }
+        catch (CronFormatException)
+        {
+            return null;
+        }
+    }
 
     public Task<IReadOnlyList<TrainingRunEntity>> ListAsync(CancellationToken ct) => storage.ListTrainingRunsAsync(100, ct);
 
+    public Task<DatasetSummary> GetDatasetSummaryAsync(CancellationToken ct) => storage.GetDatasetSummaryAsync(ct);
+
     /// <summary>
-    /// Asks for a training run now: a run row with status <see cref="RequestedStatus"/> and trigger "manual" that the
-    /// functions host's retraining function picks up on its next tick (it runs regardless of dataset changes).
+    /// Asks for a training run now (trigger "manual"); the functions host starts it on its next tick, whether or not the
+    /// labelled data changed. Throws <see cref="InvalidOperationException"/> while another run is requested or running.
     /// </summary>
     public async Task<TrainingRunEntity> RequestRunAsync(string user, CancellationToken ct)
     {
-        var runId = $"manual-{clock.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..32];
-        var run = TrainingRunEntity.Start(runId, ManualTrigger, datasetDigest: "", clock.GetUtcNow());
-        run.Status = RequestedStatus;
-        run.ExecutionId = null;
-        run.Error = null;
-        await storage.SaveTrainingRunAsync(run, ct);
-        logger.LogInformation("{User} requested training run {RunId}", user, run.RunId);
+        var run = await storage.RequestTrainingRunAsync(steps: null, ManualTrigger, ct);
+        LogRequested(user, run.RunId);
         return run;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User} requested training run {RunId}")]
+    private partial void LogRequested(string user, string runId);
 }

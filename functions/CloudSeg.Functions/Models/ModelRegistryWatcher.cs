@@ -114,7 +114,7 @@ public sealed class ModelRegistryWatcher(
     private static string SeedVersion(string cardVersion)
     {
         var safe = new string(cardVersion.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-').ToArray());
-        return "bundled-" + (safe.Length == 0 ? "0" : safe);
+        return ModelRegistry.BundledVersionPrefix + (safe.Length == 0 ? "0" : safe);
     }
 
     private InstanceSegmenter Load(string folder) =>

@@ -1,3 +1,5 @@
+using CloudSeg.Storage;
+
 namespace CloudSeg.Functions.Training;
 
 /// <summary>Scheduled retraining (configuration section <c>Training</c>).</summary>
@@ -6,7 +8,7 @@ public sealed class TrainingOptions
     public const string SectionName = "Training";
 
     /// <summary>Cron expression with seconds (NCRONTAB, as the Functions timer trigger uses): daily at 03:00 UTC.</summary>
-    public string Schedule { get; set; } = "0 0 3 * * *";
+    public string Schedule { get; set; } = CronSchedule.DefaultTrainingSchedule;
 
     /// <summary>"Local" starts <see cref="LocalCommand"/>; "ContainerAppsJob" starts the Azure Container Apps Job.</summary>
     public string Launcher { get; set; } = "Local";

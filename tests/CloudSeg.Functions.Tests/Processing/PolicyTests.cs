@@ -1,5 +1,6 @@
 using CloudSeg.Functions.Processing;
 using CloudSeg.Functions.Training;
+using CloudSeg.Storage;
 
 namespace CloudSeg.Functions.Tests.Processing;
 
