@@ -106,6 +106,7 @@ public sealed partial class TrainingJob(
             ValidationData = validation,
             OutputDirectory = output,
             FineTuneFrom = baselineVersion is null ? null : currentFolder,
+            FineTuneFromName = baselineVersion,
             Size = settings.Size,
             Backbone = settings.Backbone,
             ImageSize = settings.ImageSize,

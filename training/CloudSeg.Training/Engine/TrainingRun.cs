@@ -37,6 +37,8 @@ public sealed record TrainingRequest
     /// Ignored when resuming.
     /// </summary>
     public string? FineTuneFrom { get; init; }
+    /// <summary>What the run calls that package (e.g. its registry version); null uses its card's version.</summary>
+    public string? FineTuneFromName { get; init; }
     /// <summary>Name and version written into the package's card; null derives them from the backbone and the date.</summary>
     public string? ModelName { get; init; }
     public string? ModelVersion { get; init; }
@@ -128,13 +130,14 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
             return (new MaskRcnn(configured), request.InitFrom is null ? "from scratch" : $"initialised from {request.InitFrom}");
         using var warm = WarmStart.Open(request.FineTuneFrom, classes.Count, out var reason);
         if (warm is null) return (new MaskRcnn(configured), Scratch(reason));
+        var name = request.FineTuneFromName ?? warm.ModelName;
         var model = new MaskRcnn(warm.Options);
         try
         {
             var fresh = warm.LoadInto(model, classes);
             return (model, fresh.Count == 0
-                ? $"fine-tuned from {warm.ModelName}"
-                : $"fine-tuned from {warm.ModelName}; new classes: {string.Join(", ", fresh)} (fresh head rows)");
+                ? $"fine-tuned from {name}"
+                : $"fine-tuned from {name}; new classes: {string.Join(", ", fresh)} (fresh head rows)");
         }
         catch (InvalidDataException e)
         {
