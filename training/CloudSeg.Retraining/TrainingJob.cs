@@ -54,6 +54,7 @@ public sealed partial class TrainingJob(
                 r.Decision = decision;
             }, CancellationToken.None).ConfigureAwait(false);
             LogSucceeded(runId, decision);
+            RemoveWorkFolder(work);
             return 0;
         }
         catch (Exception e)
@@ -139,6 +140,22 @@ public sealed partial class TrainingJob(
         }, ct).ConfigureAwait(false);
         return sentence;
     }
+
+    /// <summary>The package is in the registry now; a failed run's folder stays for a person to look into.</summary>
+    private void RemoveWorkFolder(string work)
+    {
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogWorkFolderKept(e, work);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove the work folder {Work}")]
+    private partial void LogWorkFolderKept(Exception exception, string work);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Training run {RunId} does not exist")]
     private partial void LogNoSuchRun(string runId);

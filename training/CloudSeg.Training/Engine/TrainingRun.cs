@@ -106,6 +106,7 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         if (validation is not null)
         {
             results = await ModelEvaluation.PredictAsync(model, validation, evaluationProgress, cancellationToken);
+            ThrowIfNotFinite(results);
             report = ModelEvaluation.Evaluate(validation, results);
             await using (var stream = File.Create(Path.Combine(request.OutputDirectory, EvaluationFileName)))
                 await report.WriteJsonAsync(stream, cancellationToken);
@@ -181,6 +182,16 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         }
         _logger.LogInformation("Exported {Onnx}; the graph agrees with the trained model on {Images} images", ModelPackageExporter.OnnxFileName, checks.Count);
         return (card, checks);
+    }
+
+    /// <summary>A model whose losses stayed finite can still predict NaN (seen from the MaskIoU head after too fast a fine-tune).</summary>
+    static void ThrowIfNotFinite(IReadOnlyList<CocoResult> results)
+    {
+        int bad = results.Count(r => !float.IsFinite(r.Score) || r.MaskIou is { } iou && !float.IsFinite(iou) || !r.Bbox.All(float.IsFinite));
+        if (bad > 0)
+            throw new InvalidOperationException(
+                $"The trained model predicts non-finite numbers (score, box or mask IoU) for {bad} of {results.Count} validation detections: " +
+                "training diverged; lower the learning rate.");
     }
 
     /// <summary>The card's metrics block: the evaluation's columns under the same names.</summary>
