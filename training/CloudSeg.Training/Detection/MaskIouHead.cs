@@ -49,13 +49,28 @@ public sealed class MaskIouHead : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var pooledMask = nn.functional.max_pool2d(maskProbabilities.unsqueeze(1), 2, stride: 2);
-        var x = cat(new[] { maskFeatures, pooledMask }, dim: 1);
-        x = nn.functional.relu(maskiou_fcn1.call(x));
+        var x = nn.functional.relu(FirstConv(maskFeatures, pooledMask));
         x = nn.functional.relu(maskiou_fcn2.call(x));
         x = nn.functional.relu(maskiou_fcn3.call(x));
         x = nn.functional.relu(maskiou_fcn4.call(x));
         x = nn.functional.relu(maskiou_fc1.call(x.flatten(1)));
         x = nn.functional.relu(maskiou_fc2.call(x));
         return maskiou.call(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// maskiou_fcn1 on the features and the pooled mask concatenated (C + 1 channels), computed as the sum of its
+    /// features part and its mask part. libtorch's CPU convolution (oneDNN 3.7.1 in libtorch 2.10) pads a channel
+    /// count above 16 that is no multiple of 16 up to its 16-channel blocks, and on x86 hosts we run on (an AMD EPYC
+    /// Zen 5 VM) the padding is not zero: the 17-channel convolution came out off by up to 0.5 and sometimes NaN,
+    /// which ONNX Runtime and the float64 path did not reproduce. Counts of 16k and below 16 are exact there, and the
+    /// split is the same convolution, so it needs no host check; the parameter and the export stay one conv.
+    /// </summary>
+    Tensor FirstConv(Tensor maskFeatures, Tensor pooledMask)
+    {
+        long featureChannels = maskFeatures.shape[1];
+        var weight = maskiou_fcn1.weight!;
+        return nn.functional.conv2d(maskFeatures, weight.narrow(1, 0, featureChannels), maskiou_fcn1.bias, padding: [1, 1])
+            + nn.functional.conv2d(pooledMask, weight.narrow(1, featureChannels, 1), padding: [1, 1]);
     }
 }
