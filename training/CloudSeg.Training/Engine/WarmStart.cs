@@ -87,6 +87,21 @@ public sealed class WarmStart : IDisposable
         var source = _weights.Keys.Any(k => k.EndsWith(".folded_bias", StringComparison.Ordinal))
             ? ExportedGraphWeights.ToStateDict(_weights, model)
             : _weights;
+        try
+        {
+            return LoadInto(model, classes, target, source);
+        }
+        finally
+        {
+            // The identity batch-norm tensors made for the graph's folded ones belong to this call.
+            var owned = new HashSet<Tensor>(_weights.Values, ReferenceEqualityComparer.Instance);
+            foreach (var tensor in source.Values.Where(t => !owned.Contains(t))) tensor.Dispose();
+        }
+    }
+
+    private IReadOnlyList<string> LoadInto(MaskRcnn model, IReadOnlyList<string> classes, Dictionary<string, Tensor> target,
+        IReadOnlyDictionary<string, Tensor> source)
+    {
         var classRows = ClassRows.ToDictionary(c => c.Name, c => c.RowsPerClass);
         var plain = source.Where(p => !classRows.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var report = StateDictImporter.Load(model, plain);
