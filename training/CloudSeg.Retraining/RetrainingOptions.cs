@@ -17,9 +17,8 @@ public sealed class RetrainingOptions
     public int BatchSize { get; set; } = 2;
 
     /// <summary>
-    /// Fine-tuning rate, far below the bundled model's from-scratch 0.05 so a short run refines rather than unlearns:
-    /// at 0.01 a 30-step fine-tune of the bundled model on 40 shapes pictures made its MaskIoU head emit NaN (twice of
-    /// twice), at 0.003 not.
+    /// Fine-tuning rate, far below the bundled model's from-scratch 0.05 so a short run refines rather than unlearns
+    /// (docs/benchmarks.md, "Retraining", was measured with it).
     /// </summary>
     public double LearningRate { get; set; } = 0.003;
 
