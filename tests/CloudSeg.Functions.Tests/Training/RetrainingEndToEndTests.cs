@@ -55,6 +55,13 @@ public sealed class RetrainingEndToEndTests(RetrainingStack stack) : IClassFixtu
         Assert.True(run.Promoted);
         Assert.Equal($"promoted: candidate {RetrainingStack.Ap(run.MaskAp)} ≥ current {RetrainingStack.Ap(run.BaselineMaskAp)} + 0", run.Decision);
         Assert.Equal(run.RunId, await stack.CurrentVersionAsync());
+
+        // The next run continues from the promoted version's training weights (model.bin + checkpoint.json).
+        var next = await stack.Storage.RequestTrainingRunAsync(2, "schedule");
+        var continued = await stack.WaitForRunAsync(next.RunId, r => r.Status is TrainingRunStatus.Succeeded or TrainingRunStatus.Failed, "the next run to end");
+        Assert.True(continued.Status == TrainingRunStatus.Succeeded, $"{continued.Error}\n{continued.LogTail}");
+        Assert.Equal($"fine-tuned from {run.RunId}", continued.WarmStart);
+        Assert.Equal(run.MaskAp!.Value, continued.BaselineMaskAp!.Value, 6);   // the same package on the same split
     }
 }
 
