@@ -14,6 +14,7 @@ public static class Program
         EvalCommand.Create(),
         ExportCommand.Create(),
         TrainCommand.Create(),
+        TrainJobCommand.Create(),
         UpCommand.Create(),
         DownCommand.Create(),
         UploadCommand.Create(),

@@ -27,23 +27,27 @@ public sealed partial class CloudSegStorage
     }
 
     /// <summary>
-    /// Asks for a training run: a new row with status requested, which the functions start on their next tick. Throws
-    /// <see cref="InvalidOperationException"/> while another run is requested or running.
+    /// Records a request for a training run (the functions start it on their next tick). Throws
+    /// <see cref="InvalidOperationException"/> while another run is requested or running: one job at a time.
     /// </summary>
     public async Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, CancellationToken ct = default)
     {
         if (steps is <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be positive.");
-        var active = (await ListTrainingRunsAsync(20, ct).ConfigureAwait(false)).FirstActive();
-        if (active is not null) throw new InvalidOperationException($"A training run is already requested or running: {active.RunId}");
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TrainingRunEntity.Partition} and (Status eq {TrainingRunStatus.Requested} or Status eq {TrainingRunStatus.Started})");
+        await foreach (var active in TrainingRuns.QueryAsync<TrainingRunEntity>(filter, maxPerPage: 1, cancellationToken: ct).ConfigureAwait(false))
+            throw new InvalidOperationException($"A training run is already requested or running: {active.RunId}");
+
         var now = DateTimeOffset.UtcNow;
-        var run = TrainingRunEntity.Start($"{trigger}-{now:yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..32], trigger, datasetDigest: "", now);
+        var run = TrainingRunEntity.Start(TrainingRunEntity.NewRunId(now), trigger, datasetDigest: "", now);
         run.Status = TrainingRunStatus.Requested;
         run.RequestedSteps = steps;
         await SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
         return run;
     }
 
-    /// <summary>The run with id <paramref name="runId"/>, or null when there is none.</summary>
+    /// <summary>The run with this id, or null.</summary>
     public async Task<TrainingRunEntity?> GetTrainingRunAsync(string runId, CancellationToken ct = default)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);

@@ -21,6 +21,12 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
     /// <summary>Versions the hosts register from the model shipped with the app are named bundled-&lt;card version&gt;.</summary>
     public const string BundledVersionPrefix = "bundled-";
 
+    /// <summary>
+    /// Optional files of a package that a trained version carries besides the graph and card: the training weights to
+    /// fine-tune from (TorchSharp state dict + checkpoint.json, see CloudSeg.Training's Checkpoint) and the step log.
+    /// </summary>
+    public static readonly IReadOnlyList<string> TrainingFileNames = ["model.bin", "checkpoint.json", "metrics.jsonl"];
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public BlobContainerClient Container { get; } = models;
@@ -84,7 +90,10 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
         }
     }
 
-    /// <summary>Uploads a model package (a folder holding model.onnx + model.card.json) as <paramref name="version"/>.</summary>
+    /// <summary>
+    /// Uploads a model package (a folder holding model.onnx + model.card.json, and any of <see cref="TrainingFileNames"/>)
+    /// as <paramref name="version"/>.
+    /// </summary>
     public async Task UploadAsync(string version, string packageDirectory, CancellationToken ct = default)
     {
         ValidateVersion(version);
@@ -93,13 +102,18 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
             var path = Path.Combine(packageDirectory, file);
             if (!File.Exists(path)) throw new FileNotFoundException($"Model package '{packageDirectory}' lacks {file}.", path);
         }
+        foreach (var file in TrainingFileNames.Where(f => File.Exists(Path.Combine(packageDirectory, f))))
+            await Container.GetBlobClient($"{version}/{file}").UploadAsync(Path.Combine(packageDirectory, file), overwrite: true, ct).ConfigureAwait(false);
         // The card goes last: a version is listed once its ONNX exists, and read once its card exists.
         await Container.GetBlobClient(OnnxPath(version)).UploadAsync(Path.Combine(packageDirectory, OnnxFileName), overwrite: true, ct).ConfigureAwait(false);
         await Container.GetBlobClient(CardPath(version)).UploadAsync(Path.Combine(packageDirectory, CardFileName), overwrite: true, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Downloads <paramref name="version"/> into <paramref name="targetDirectory"/> (created) and returns that folder.</summary>
-    public async Task<string> DownloadAsync(string version, string targetDirectory, CancellationToken ct = default)
+    /// <summary>
+    /// Downloads <paramref name="version"/> into <paramref name="targetDirectory"/> (created) and returns that folder;
+    /// with <paramref name="withTrainingFiles"/>, also those of <see cref="TrainingFileNames"/> it has.
+    /// </summary>
+    public async Task<string> DownloadAsync(string version, string targetDirectory, CancellationToken ct = default, bool withTrainingFiles = false)
     {
         ValidateVersion(version);
         Directory.CreateDirectory(targetDirectory);
@@ -108,6 +122,12 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
             var partial = Path.Combine(targetDirectory, file + ".partial");
             await Container.GetBlobClient(blob).DownloadToAsync(partial, ct).ConfigureAwait(false);
             File.Move(partial, Path.Combine(targetDirectory, file), overwrite: true);
+        }
+        foreach (var file in withTrainingFiles ? TrainingFileNames : [])
+        {
+            var blob = Container.GetBlobClient($"{version}/{file}");
+            if (await blob.ExistsAsync(ct).ConfigureAwait(false))
+                await blob.DownloadToAsync(Path.Combine(targetDirectory, file), ct).ConfigureAwait(false);
         }
         return targetDirectory;
     }

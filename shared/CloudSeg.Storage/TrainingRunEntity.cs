@@ -33,10 +33,10 @@ public sealed class TrainingRunEntity : ITableEntity
     /// <summary>Version the run produced (models/&lt;version&gt;/), when it got that far.</summary>
     public string? ModelVersion { get; set; }
 
-    /// <summary>Mask AP of the new model on the fixed validation set (from its model card).</summary>
+    /// <summary>Mask AP of the new model on the fixed validation split of datasets/, measured by the job.</summary>
     public double? MaskAp { get; set; }
 
-    /// <summary>Mask AP of the model that was current when the run finished.</summary>
+    /// <summary>Mask AP of the model that was current, on the same validation split, measured by the same job.</summary>
     public double? BaselineMaskAp { get; set; }
     public string? BaselineModelVersion { get; set; }
     public bool Promoted { get; set; }
@@ -46,27 +46,31 @@ public sealed class TrainingRunEntity : ITableEntity
 
     /// <summary>Local process id or Container Apps Job execution name.</summary>
     public string? ExecutionId { get; set; }
+    /// <summary>The failure reason, when <see cref="Status"/> is failed.</summary>
     public string? Error { get; set; }
 
-    /// <summary>Optimiser steps asked for (<c>cloudseg retrain --steps N</c>); null = the configured length.</summary>
+    /// <summary>Optimiser steps asked for (<c>cloudseg retrain --steps N</c>, the dashboard); null = the configured length.</summary>
     public int? RequestedSteps { get; set; }
 
-    /// <summary>How the run was initialised, in words (e.g. "fine-tuned from bundled-shapes-r18-v2").</summary>
+    /// <summary>How the job initialised the model, e.g. "fine-tuned from shapes-r18-v2" or "from scratch: ..." (why).</summary>
     public string? WarmStart { get; set; }
 
-    /// <summary>Live progress the job writes every few seconds: step reached, steps in all, latest loss.</summary>
+    /// <summary>Live progress, written by the job every few seconds: optimiser steps done of <see cref="TotalSteps"/>, last loss.</summary>
     public int? Step { get; set; }
     public int? TotalSteps { get; set; }
     public double? Loss { get; set; }
 
-    /// <summary>When the job last said it is alive.</summary>
+    /// <summary>When the job last said it is alive; a started run whose heartbeat goes stale is failed by the functions.</summary>
     public DateTimeOffset? HeartbeatAt { get; set; }
 
-    /// <summary>One sentence: promoted or kept, with both mask APs.</summary>
+    /// <summary>One sentence: "promoted: candidate 0.781 ≥ current 0.774 + 0" or "kept current: ...".</summary>
     public string? Decision { get; set; }
 
     /// <summary>The last lines of the job's log when it failed.</summary>
     public string? LogTail { get; set; }
+
+    /// <summary>A new run id: "train-" + UTC time + a random suffix (also the model version it produces).</summary>
+    public static string NewRunId(DateTimeOffset now) => $"train-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
 
     public static TrainingRunEntity Start(string runId, string trigger, string datasetDigest, DateTimeOffset startedAt) => new()
     {

@@ -19,7 +19,7 @@ public sealed class TrainingRunTests : IDisposable
     public async Task Init_from_loads_the_state_dict_before_training_and_refuses_one_of_another_backbone()
     {
         await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64 }).WriteAsync(_root,
-            [new ShapesSplit("train", 2)], ImageFileFormat.Png, null, CancellationToken.None);
+            [new ShapesSplit("train", 12)], ImageFileFormat.Png, null, CancellationToken.None);
         // The fixture is a ResNet-18 at 1/8 width; the run builds the half-width "small" ResNet-18, so the import must
         // refuse it before any step is taken (a wrong file must never silently train from scratch).
         var request = new TrainingRequest
@@ -40,7 +40,7 @@ public sealed class TrainingRunTests : IDisposable
     public async Task Trains_from_a_coco_folder_and_evaluates_on_the_validation_split()
     {
         await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64 }).WriteAsync(_root,
-            [new ShapesSplit("train", 4), new ShapesSplit("val", 2)], ImageFileFormat.Png, null, CancellationToken.None);
+            [new ShapesSplit("train", 12), new ShapesSplit("val", 2)], ImageFileFormat.Png, null, CancellationToken.None);
         string output = Path.Combine(_root, "out");
         var options = new TrainerOptions { Steps = 2, BatchSize = 2, WarmupSteps = 1, Threads = 2, CheckpointEvery = 1 };
         var request = new TrainingRequest
@@ -66,5 +66,16 @@ public sealed class TrainingRunTests : IDisposable
         var written = CocoResultsJson.Read(results);
         Assert.Equal(outcome.ValidationResults.Count, written.Count);
         Assert.All(written, r => Assert.InRange(r.CategoryId, 1, 4));
+
+        // The package loads as is: graph + card with the validation figures, checked against the training forward.
+        foreach (var file in new[] { "model.onnx", "model.card.json", Checkpoint.ModelFileName, MetricsLog.FileName })
+            Assert.True(File.Exists(Path.Combine(outcome.ModelDirectory, file)), file);
+        Assert.Equal(2, outcome.Checks.Count);
+        Assert.All(outcome.Checks, c => Assert.True(c.Agrees, c.ToString()));
+        var card = CloudSeg.Inference.ModelCard.Read(Path.Combine(outcome.ModelDirectory, "model.card.json"));
+        Assert.Equal(info.Classes, card.Classes);
+        Assert.Equal(outcome.Evaluation.Columns.Single(c => c.Name == "segm_rescored").Summary.AP, card.Metrics!.SegmRescored!.Ap);
+        Assert.StartsWith("sha256:", card.Training!.DataDigest);
+        Assert.Equal("from scratch", outcome.Initialisation);
     }
 }

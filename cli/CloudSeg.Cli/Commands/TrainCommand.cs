@@ -11,7 +11,7 @@ namespace CloudSeg.Cli.Commands;
 
 /// <summary>
 /// <c>cloudseg train</c>: trains Mask R-CNN + MaskIoU head on a COCO dataset folder, with a progress bar of the running
-/// losses, checkpoints and metrics.jsonl in --out, and COCO AP on --val at the end.
+/// losses, checkpoints and metrics.jsonl in --out, COCO AP on --val, and a checked model package in --out/model/.
 /// <c>cloudseg train bench</c>: times training steps (the benchmark of docs/benchmarks.md).
 /// </summary>
 public static class TrainCommand
@@ -21,7 +21,7 @@ public static class TrainCommand
         var defaults = new TrainerOptions();
         var data = new Option<string>("--data") { Description = "Training data: a folder with annotations.json and images/ (COCO instances), or a blob container URL" };
         var val = new Option<string?>("--val") { Description = "Validation data (same forms as --data); evaluated with COCO AP after training" };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for checkpoints/, model/, metrics.jsonl and evaluation.json" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for checkpoints/, metrics.jsonl, evaluation.json and model/ (the package: model.onnx, model.card.json, training weights, metrics.jsonl)" };
         var size = new Option<string>("--size") { Description = "small (CPU-sized heads, shapes) or standard (torchvision's dimensions)", DefaultValueFactory = _ => "small" };
         size.AcceptOnlyFromAmong("small", "standard");
         var backbone = BackboneOption();
@@ -36,6 +36,7 @@ public static class TrainCommand
         var clipNorm = new Option<double>("--clip-norm") { Description = "Max global gradient L2 norm (0 = no clipping)", DefaultValueFactory = _ => defaults.GradientClipNorm };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => defaults.CheckpointEvery };
         var initFrom = new Option<FileInfo?>("--init-from") { Description = "Fine-tune from a torchvision Mask R-CNN state dict (.safetensors) instead of random weights" };
+        var fineTuneFrom = new Option<DirectoryInfo?>("--fine-tune-from") { Description = "Fine-tune from a model package (e.g. models/default) when its architecture fits the data; else train the configured architecture" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
         var threads = ThreadsOption();
@@ -43,7 +44,7 @@ public static class TrainCommand
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
         {
             data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            clipNorm, checkpointEvery, initFrom, resume, seed, threads,
+            clipNorm, checkpointEvery, initFrom, fineTuneFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -76,6 +77,7 @@ public static class TrainCommand
                 ImageSize = parse.GetValue(imageSize),
                 ResumeFrom = parse.GetValue(resume)?.FullName,
                 InitFrom = parse.GetValue(initFrom)?.FullName,
+                FineTuneFrom = parse.GetValue(fineTuneFrom)?.FullName,
             };
             try
             {
@@ -89,7 +91,8 @@ public static class TrainCommand
                         outcome = await new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request,
                             new LossesOnProgressBar(training), new FractionOnProgressBar(context, "Evaluating"), cancellationToken);
                     });
-                AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/]");
+                AnsiConsole.MarkupLineInterpolated($"Initialisation: {outcome.Initialisation}");
+                AnsiConsole.MarkupLineInterpolated($"Package: [bold]{outcome.ModelDirectory}[/] (model.onnx + model.card.json, training weights, metrics.jsonl; the graph agrees with the trained model on {outcome.Checks.Count} images)");
                 if (outcome.Evaluation is { } report) AnsiConsole.Write(Summary(report));
                 return 0;
             }

@@ -38,7 +38,8 @@ public static class BundledModel
             "No bundled model: set Models:BundledModelDirectory, or run from a clone that has models/default or the test model.");
     }
 
-    private static string? BuiltFromClone() =>
+    /// <summary>The clone this build came from (development builds), or null for a published build.</summary>
+    internal static string? BuiltFromClone() =>
         typeof(BundledModel).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
 
     private static bool HasModel(string directory) => File.Exists(Path.Combine(directory, "model.onnx"));

@@ -1,90 +1,80 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CloudSeg.Functions.Models;
 using CloudSeg.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Functions.Training;
 
 /// <summary>
-/// Local training: downloads <c>datasets/</c> into the run's folder and starts <see cref="TrainingOptions.LocalCommand"/>
-/// as a child process writing to <c>train.log</c>; its exit code lands in <c>exit-code</c> so the outcome survives
-/// the process object.
+/// Local training: starts <see cref="TrainingOptions.LocalCommand"/> (<c>./cloudseg train-job --run-id {runId}</c>) as
+/// a child process with this host's <c>Storage</c> and <c>Training</c> settings in its environment, its output in the
+/// run folder's <c>train.log</c> and its exit code in <c>exit-code</c>, so the outcome survives the process object.
+/// A job this host did not start (it restarted meanwhile) is reported running: the run's heartbeat then decides.
 /// </summary>
 public sealed partial class LocalProcessTrainingLauncher(
-    CloudSegStorage storage,
+    IConfiguration configuration,
     IOptions<TrainingOptions> options,
     ILogger<LocalProcessTrainingLauncher> logger) : ITrainingJobLauncher
 {
-    private readonly ConcurrentDictionary<string, Task> _running = new();
+    private const int TailLines = 40;
 
-    public async Task<TrainingJobStart> StartAsync(TrainingRunEntity run, CancellationToken ct)
+    public Task<TrainingJobStart> StartAsync(TrainingRunEntity run, CancellationToken ct)
     {
         var folder = RunFolder(run.RunId);
-        var data = Path.Combine(folder, "data");
-        var output = Path.Combine(folder, "output");
+        Directory.CreateDirectory(folder);
         var log = Path.Combine(folder, "train.log");
-        Directory.CreateDirectory(output);
-        await DownloadDatasetsAsync(data, ct).ConfigureAwait(false);
-
         var command = options.Value.LocalCommand
-            .Replace("{data}", Quote(data), StringComparison.Ordinal)
-            .Replace("{output}", Quote(output), StringComparison.Ordinal)
             .Replace("{runId}", Quote(run.RunId), StringComparison.Ordinal)
             .Replace("{log}", Quote(log), StringComparison.Ordinal);
-        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = options.Value.LocalCommandDirectory ?? BundledModel.BuiltFromClone() ?? Environment.CurrentDirectory,
+        };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
+        // The job reads the same settings as this host: where storage is, and how to train and decide.
+        foreach (var section in new[] { StorageOptions.SectionName, TrainingOptions.SectionName })
+        {
+            foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+            {
+                if (value is not null) psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+        psi.Environment["Training__WorkDirectory"] = Path.Combine(options.Value.WorkDirectory, "jobs");
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start: {command}");
         LogStarted(run.RunId, process.Id, command);
-        _running[run.RunId] = WatchAsync(process, log, Path.Combine(folder, "exit-code"));
-        return new TrainingJobStart(process.Id.ToString(CultureInfo.InvariantCulture), log);
+        _ = WatchAsync(process, log, Path.Combine(folder, "exit-code"));
+        return Task.FromResult(new TrainingJobStart(process.Id.ToString(CultureInfo.InvariantCulture), log));
     }
 
-    public Task<TrainingJobState> GetStateAsync(TrainingRunEntity run, CancellationToken ct)
+    public async Task<TrainingJobState> GetStateAsync(TrainingRunEntity run, CancellationToken ct)
     {
         var folder = RunFolder(run.RunId);
         var exitFile = Path.Combine(folder, "exit-code");
-        if (File.Exists(exitFile))
-        {
-            var code = int.Parse(File.ReadAllText(exitFile).Trim(), CultureInfo.InvariantCulture);
-            return Task.FromResult(code == 0
-                ? new TrainingJobState(TrainingJobStatus.Succeeded, PackageFolder(Path.Combine(folder, "output")))
-                : new TrainingJobState(TrainingJobStatus.Failed, Error: $"Training exited with code {code}; log: {Path.Combine(folder, "train.log")}"));
-        }
-        return Task.FromResult(_running.ContainsKey(run.RunId)
-            ? new TrainingJobState(TrainingJobStatus.Running)
-            : new TrainingJobState(TrainingJobStatus.Failed, Error: "The training process was lost (the host restarted while it ran)."));
+        if (!File.Exists(exitFile)) return new TrainingJobState(TrainingJobStatus.Running);
+        var code = int.Parse(await File.ReadAllTextAsync(exitFile, ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var tail = await TailAsync(Path.Combine(folder, "train.log"), ct).ConfigureAwait(false);
+        return code == 0
+            ? new TrainingJobState(TrainingJobStatus.Succeeded, LogTail: tail)
+            : new TrainingJobState(TrainingJobStatus.Failed, $"The training job exited with code {code}{Signal(code)}.", tail);
     }
 
     private string RunFolder(string runId) => Path.Combine(options.Value.WorkDirectory, runId);
 
-    // `cloudseg train --out` puts the exported package in model/; a bare script may write it straight into {output}.
-    private static string PackageFolder(string output) =>
-        File.Exists(Path.Combine(output, ModelRegistry.OnnxFileName)) ? output : Path.Combine(output, "model");
+    // A shell reports a child killed by signal N as 128 + N.
+    private static string Signal(int code) => code is > 128 and < 160 ? $" (killed by signal {code - 128})" : "";
 
-    private async Task DownloadDatasetsAsync(string target, CancellationToken ct)
-    {
-        Directory.CreateDirectory(target);
-        var root = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
-        await foreach (var item in storage.Datasets.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
-        {
-            var path = Path.GetFullPath(Path.Combine(target, item.Name));
-            if (!path.StartsWith(root, StringComparison.Ordinal))
-            {
-                logger.LogWarning("Skipping dataset blob {BlobName}: its name leaves the data folder", item.Name);
-                continue;
-            }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await storage.Datasets.GetBlobClient(item.Name).DownloadToAsync(path, ct).ConfigureAwait(false);
-        }
-    }
+    private static async Task<string?> TailAsync(string log, CancellationToken ct) =>
+        File.Exists(log) ? string.Join('\n', (await File.ReadAllLinesAsync(log, ct).ConfigureAwait(false)).TakeLast(TailLines)) : null;
 
     private static async Task WatchAsync(Process process, string logPath, string exitFile)
     {
         using (process)
-        await using (var log = new StreamWriter(logPath, append: true))
+        await using (var log = new StreamWriter(logPath, append: true) { AutoFlush = true })
         {
             var stdout = PumpAsync(process.StandardOutput, log);
             var stderr = PumpAsync(process.StandardError, log);

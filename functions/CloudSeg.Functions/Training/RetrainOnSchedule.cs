@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace CloudSeg.Functions.Training;
 
 /// <summary>
-/// The scheduled retraining function. Each tick: finish runs whose job ended (upload, compare, promote), start a run a
-/// person requested, else start a new job only if the labelled data under <c>datasets/</c> changed since the last run
-/// (digest of blob ETags) and no run is in progress. Every run is a row in <c>trainingruns</c>.
+/// The scheduled retraining function. Each tick: follow started runs (a job that exited without recording its end, or
+/// whose heartbeat went stale, fails its run with the reason), start a run a person requested, else start a new job
+/// only if the labelled data under <c>datasets/</c> changed since the last run (digest of blob ETags) and no run is in
+/// progress. Every run is a row in <c>trainingruns</c>; the job itself (<c>cloudseg train-job</c>) trains, registers,
+/// decides and writes the outcome.
 /// </summary>
 public sealed partial class RetrainOnSchedule(
     CloudSegStorage storage,
@@ -32,17 +34,17 @@ public sealed partial class RetrainOnSchedule(
             return Skip($"datasets/ unchanged since run {last.RunId} (digest {snapshot.Digest[..12]})");
 
         var now = time.GetUtcNow();
-        var run = TrainingRunEntity.Start($"train-{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}", trigger, snapshot.Digest, now);
+        var run = TrainingRunEntity.Start(TrainingRunEntity.NewRunId(now), trigger, snapshot.Digest, now);
         return await LaunchAsync(run, snapshot, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The frequent tick (every few minutes, between schedule occurrences): finishes ended runs, then starts the oldest
-    /// run a person requested, whether or not datasets/ changed. Returns the started run, if any.
+    /// run a person requested, whether or not datasets/ changed. Returns the started (or at once failed) run, if any.
     /// </summary>
     public async Task<Result?> PollAsync(CancellationToken ct)
     {
-        await FinishRunsAsync(ct).ConfigureAwait(false);
+        await FollowRunsAsync(ct).ConfigureAwait(false);
         var runs = await storage.ListTrainingRunsAsync(20, ct).ConfigureAwait(false);
         if (runs.Any(r => r.Status == TrainingRunStatus.Started)) return null;
         var requested = runs.Where(r => r.Status == TrainingRunStatus.Requested).MinBy(r => r.StartedAt);
@@ -61,6 +63,8 @@ public sealed partial class RetrainOnSchedule(
     private async Task<Result> LaunchAsync(TrainingRunEntity run, DatasetSnapshot snapshot, CancellationToken ct)
     {
         run.Status = TrainingRunStatus.Started;
+        // The heartbeat counts from the launch: a job that never comes up fails its run after HeartbeatTimeout.
+        run.HeartbeatAt = time.GetUtcNow();
         await storage.SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
         try
         {
@@ -77,63 +81,38 @@ public sealed partial class RetrainOnSchedule(
         return new Result(run.Status == TrainingRunStatus.Started ? "started" : "failed", run.Error ?? "datasets/ changed", run);
     }
 
-    /// <summary>Completes every started run whose job has ended; returns the runs it completed.</summary>
-    public async Task<IReadOnlyList<TrainingRunEntity>> FinishRunsAsync(CancellationToken ct)
+    /// <summary>
+    /// Follows every started run: a job that ended without writing its outcome, or whose heartbeat is older than
+    /// <see cref="TrainingOptions.HeartbeatTimeout"/>, or that outlived <see cref="TrainingOptions.RunTimeout"/>, fails its
+    /// run with the reason and its log's tail. Returns the runs it failed.
+    /// </summary>
+    public async Task<IReadOnlyList<TrainingRunEntity>> FollowRunsAsync(CancellationToken ct)
     {
-        var finished = new List<TrainingRunEntity>();
-        foreach (var run in await storage.ListTrainingRunsAsync(20, ct).ConfigureAwait(false))
+        var failed = new List<TrainingRunEntity>();
+        foreach (var listed in await storage.ListTrainingRunsAsync(20, ct).ConfigureAwait(false))
         {
-            if (run.Status != TrainingRunStatus.Started) continue;
-            var state = await launcher.GetStateAsync(run, ct).ConfigureAwait(false);
-            switch (state.Status)
+            if (listed.Status != TrainingRunStatus.Started) continue;
+            var state = await launcher.GetStateAsync(listed, ct).ConfigureAwait(false);
+            // The job writes its row until it exits: read it after the state, so an exited job's last write is seen.
+            if (await storage.GetTrainingRunAsync(listed.RunId, ct).ConfigureAwait(false) is not { Status: TrainingRunStatus.Started } run) continue;
+            var now = time.GetUtcNow();
+            var silence = now - (run.HeartbeatAt ?? run.StartedAt);
+            string? reason = state.Status switch
             {
-                case TrainingJobStatus.Succeeded:
-                    await CompleteAsync(run, state, ct).ConfigureAwait(false);
-                    break;
-                case TrainingJobStatus.Failed:
-                    Fail(run, state.Error ?? "The training job failed.");
-                    break;
-                case TrainingJobStatus.Running when time.GetUtcNow() - run.StartedAt > options.Value.RunTimeout:
-                    Fail(run, $"No result after {options.Value.RunTimeout}; gave up on the job.");
-                    break;
-                default:
-                    continue;
-            }
+                TrainingJobStatus.Failed => $"{state.Error ?? "The training job failed."} It recorded no outcome.",
+                TrainingJobStatus.Succeeded => "The training job exited without recording an outcome.",
+                _ when silence > options.Value.HeartbeatTimeout =>
+                    $"No heartbeat from the training job for {silence:hh\\:mm\\:ss} (limit {options.Value.HeartbeatTimeout}); it stopped or was lost at step {run.Step ?? 0} of {run.TotalSteps?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}.",
+                _ when now - run.StartedAt > options.Value.RunTimeout => $"No result after {options.Value.RunTimeout}; gave up on the job.",
+                _ => null,
+            };
+            if (reason is null) continue;
+            Fail(run, reason);
+            run.LogTail = state.LogTail;
             await storage.SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
-            finished.Add(run);
+            failed.Add(run);
         }
-        return finished;
-    }
-
-    private async Task CompleteAsync(TrainingRunEntity run, TrainingJobState state, CancellationToken ct)
-    {
-        var version = run.RunId;
-        try
-        {
-            if (state.PackageDirectory is not null)
-                await storage.Registry.UploadAsync(version, state.PackageDirectory, ct).ConfigureAwait(false);
-            var candidateCard = await storage.Registry.ReadCardJsonAsync(version, ct).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"The job left no model card at models/{ModelRegistry.CardPath(version)}.");
-            var current = await storage.Registry.GetCurrentAsync(ct).ConfigureAwait(false);
-            var currentCard = current is { } c ? await storage.Registry.ReadCardJsonAsync(c.Pointer.Version, ct).ConfigureAwait(false) : null;
-            var decision = ModelPromotion.Decide(candidateCard, currentCard);
-
-            run.ModelVersion = version;
-            run.MaskAp = decision.CandidateMaskAp;
-            run.BaselineMaskAp = decision.CurrentMaskAp;
-            run.BaselineModelVersion = current?.Pointer.Version;
-            run.Promoted = decision.Promote;
-            run.Status = TrainingRunStatus.Succeeded;
-            run.Error = decision.Promote ? null : decision.Reason;
-            run.FinishedAt = time.GetUtcNow();
-            if (decision.Promote)
-                await storage.Registry.PromoteAsync(version, $"training run {run.RunId}: {decision.Reason}", ct).ConfigureAwait(false);
-            LogRunFinished(run.RunId, decision.Promote, decision.Reason);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or System.Text.Json.JsonException)
-        {
-            Fail(run, ex.Message);
-        }
+        return failed;
     }
 
     private void Fail(TrainingRunEntity run, string error)
@@ -155,9 +134,6 @@ public sealed partial class RetrainOnSchedule(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training run {RunId} ({Trigger}) on {BlobCount} dataset blobs: {Status}")]
     private partial void LogRunStarted(string runId, string trigger, int blobCount, string status);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training run {RunId} finished; promoted: {Promoted}. {Reason}")]
-    private partial void LogRunFinished(string runId, bool promoted, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training run {RunId} failed: {Error}")]
     private partial void LogRunFailed(string runId, string error);

@@ -14,15 +14,22 @@ public sealed class TrainingOptions
     public string Launcher { get; set; } = "Local";
 
     /// <summary>
-    /// Shell command that trains one model, run in the host's working directory (the clone, under `cloudseg up`).
-    /// Placeholders: {data} (folder holding the downloaded datasets container: train/ and the fixed val/ set, each a
-    /// COCO annotations.json + images/), {output} (folder the command leaves the package in: model.onnx +
-    /// model.card.json with its metrics, directly or under model/), {runId}, {log}.
+    /// Shell command that runs one training run to its decision, in <see cref="LocalCommandDirectory"/>, with this
+    /// host's Storage and Training settings in its environment. Placeholders: {runId}, {log}.
     /// </summary>
-    public string LocalCommand { get; set; } = "./cloudseg train --data {data}/train --val {data}/val --out {output}";
+    public string LocalCommand { get; set; } = "./cloudseg train-job --run-id {runId}";
 
-    /// <summary>Folder for local runs: one sub-folder per run with its data, output and log.</summary>
+    /// <summary>Where <see cref="LocalCommand"/> runs; null = the clone this host was built from, else the current directory.</summary>
+    public string? LocalCommandDirectory { get; set; }
+
+    /// <summary>Folder for local runs: one sub-folder per run with its log and exit code, and jobs/ for the jobs' own work.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "cloudseg-training");
+
+    /// <summary>
+    /// A started run whose job wrote no heartbeat (counted from the launch) for this long is failed: the job died or
+    /// was lost. The job beats every few seconds, also while it downloads, exports and evaluates.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A run still not finished after this long is recorded as failed.</summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromHours(12);

@@ -25,28 +25,4 @@ public class PolicyTests
         var delay = CronSchedule.DelayUntilNext(CronSchedule.Parse(expression), DateTimeOffset.Parse(now));
         Assert.Equal(DateTimeOffset.Parse(next) - DateTimeOffset.Parse(now), delay);
     }
-
-    [Theory]
-    [InlineData(0.41, 0.40, true)]
-    [InlineData(0.40, 0.40, true)]
-    [InlineData(0.39, 0.40, false)]
-    public void Promotion_needs_mask_ap_at_least_the_current(double candidate, double current, bool promote)
-    {
-        var decision = ModelPromotion.Decide(Card(candidate), Card(current));
-        Assert.Equal(promote, decision.Promote);
-        Assert.Equal(candidate, decision.CandidateMaskAp);
-    }
-
-    [Fact]
-    public void Promotion_prefers_the_rescored_mask_ap_and_needs_a_measured_candidate()
-    {
-        const string rescored = """{"metrics":{"segm":{"AP":0.30},"segm_rescored":{"AP":0.45}}}""";
-        Assert.True(ModelPromotion.Decide(rescored, Card(0.40)).Promote);
-        Assert.False(ModelPromotion.Decide("""{"metrics":{}}""", Card(0.1)).Promote);
-        Assert.True(ModelPromotion.Decide(Card(0.1), """{"metrics":{}}""").Promote);
-        Assert.True(ModelPromotion.Decide(Card(0.1), null).Promote);
-    }
-
-    private static string Card(double maskAp) =>
-        "{\"name\":\"m\",\"metrics\":{\"segm\":{\"AP\":" + maskAp.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}}";
 }

@@ -5,6 +5,9 @@ using CloudSeg.Datasets.Sources;
 using CloudSeg.Evaluation.Metrics;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
+using CloudSeg.Evaluation.Sources;
+using CloudSeg.Inference;
+using CloudSeg.Training.Export;
 using CloudSeg.Training.Import;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
@@ -28,6 +31,19 @@ public sealed record TrainingRequest
     public string? ResumeFrom { get; init; }
     /// <summary>A torchvision Mask R-CNN state dict (safetensors) to fine-tune from instead of random weights; ignored when resuming.</summary>
     public string? InitFrom { get; init; }
+    /// <summary>
+    /// A model package (model.onnx + card, optionally its training weights) to fine-tune from when its architecture
+    /// fits (see <see cref="WarmStart"/>); otherwise the run starts from the request's architecture and says why.
+    /// Ignored when resuming.
+    /// </summary>
+    public string? FineTuneFrom { get; init; }
+    /// <summary>What the run calls that package (e.g. its registry version); null uses its card's version.</summary>
+    public string? FineTuneFromName { get; init; }
+    /// <summary>Name and version written into the package's card; null derives them from the backbone and the date.</summary>
+    public string? ModelName { get; init; }
+    public string? ModelVersion { get; init; }
+    /// <summary>How many validation (else training) images the exported graph is checked on against the training forward.</summary>
+    public int VerifyImages { get; init; } = 4;
     public AugmentationOptions Augmentation { get; init; } = new() { HorizontalFlipProbability = 0.5, MinScale = 0.8, MaxScale = 1.2 };
 }
 
@@ -39,13 +55,19 @@ public enum ModelSize
     Standard,
 }
 
-/// <summary>The result: the final checkpoint and, with validation data, its COCO evaluation.</summary>
-public sealed record TrainingOutcome(string ModelDirectory, EvaluationReport? Evaluation, IReadOnlyList<CocoResult> ValidationResults);
+/// <summary>
+/// The result: the package folder (final checkpoint + model.onnx + model.card.json + metrics.jsonl), its card, the
+/// COCO evaluation on the validation split (when given), the export checks and how the model was initialised.
+/// </summary>
+public sealed record TrainingOutcome(string ModelDirectory, EvaluationReport? Evaluation, IReadOnlyList<CocoResult> ValidationResults,
+    ModelCard Card, IReadOnlyList<ExportCheck> Checks, string Initialisation);
 
 /// <summary>
-/// One training job end to end, as `cloudseg train` and the scheduled training job run it: open the data, build (or
-/// resume) the model, train, and evaluate on the validation split, writing evaluation.json and
-/// validation_results.json (COCO results) next to the model.
+/// The one owner of train → evaluate → export → package, as `cloudseg train` and the training job run it: open the
+/// data, build (resume, or fine-tune from a package) the model, train, evaluate on the validation split (writing
+/// evaluation.json and validation_results.json next to the model), then export model.onnx + model.card.json into the
+/// final model folder beside its training weights and metrics.jsonl, and check the exported graph against the
+/// training forward on a few images. A package that fails the check fails the run.
 /// </summary>
 public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFactory)
 {
@@ -61,13 +83,17 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         var validation = request.ValidationData is null
             ? null
             : await InstanceDataset.OpenAsync(DatasetLocation.Open(request.ValidationData), cancellationToken);
+        DatasetChecks.ThrowIfUnfit(train, validation);
         var classes = train.Categories.ClassNames;
         _logger.LogInformation("Training on {Images} images of {Classes} classes from {Location}", train.Count, classes.Count - 1, train.Location);
 
         string? resumeFrom = ResolveResume(request);
-        var modelOptions = resumeFrom is null ? ModelOptions(request, classes.Count) : Checkpoint.ReadInfo(resumeFrom).Model;
         manual_seed(options.Seed);
-        using var model = new MaskRcnn(modelOptions);
+        var (model, initialisation) = resumeFrom is null
+            ? BuildModel(request, classes)
+            : (new MaskRcnn(Checkpoint.ReadInfo(resumeFrom).Model), $"resumed from {resumeFrom}");
+        using var _ = model;
+        _logger.LogInformation("Model initialisation: {Initialisation}", initialisation);
         if (resumeFrom is null && request.InitFrom is not null)
             PretrainedWeights.InitializeFrom(model, request.InitFrom, _logger);
         var loader = new DetectionDataLoader(train, options.BatchSize, options.Seed, request.Augmentation);
@@ -75,17 +101,106 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         string modelDirectory = await trainer.TrainAsync(model, loader, classes, request.OutputDirectory, resumeFrom,
             progress, cancellationToken);
 
-        if (validation is null) return new TrainingOutcome(modelDirectory, null, []);
-        var results = await ModelEvaluation.PredictAsync(model, validation, evaluationProgress, cancellationToken);
-        var report = ModelEvaluation.Evaluate(validation, results);
-        await using (var stream = File.Create(Path.Combine(request.OutputDirectory, EvaluationFileName)))
-            await report.WriteJsonAsync(stream, cancellationToken);
-        await using (var stream = File.Create(Path.Combine(request.OutputDirectory, ValidationResultsFileName)))
-            await CocoResultsJson.WriteAsync(stream, results, cancellationToken);
-        _logger.LogInformation("Validation on {Images} images: segm AP {SegmAp:F3}, bbox AP {BboxAp:F3}", validation.Count,
-            report.Columns.First(c => c is { IouType: IouType.Segm, Rescored: false }).Summary.AP,
-            report.Columns.First(c => c is { IouType: IouType.Bbox, Rescored: false }).Summary.AP);
-        return new TrainingOutcome(modelDirectory, report, results);
+        EvaluationReport? report = null;
+        IReadOnlyList<CocoResult> results = [];
+        if (validation is not null)
+        {
+            results = await ModelEvaluation.PredictAsync(model, validation, evaluationProgress, cancellationToken);
+            ThrowIfNotFinite(results);
+            report = ModelEvaluation.Evaluate(validation, results);
+            await using (var stream = File.Create(Path.Combine(request.OutputDirectory, EvaluationFileName)))
+                await report.WriteJsonAsync(stream, cancellationToken);
+            await using (var stream = File.Create(Path.Combine(request.OutputDirectory, ValidationResultsFileName)))
+                await CocoResultsJson.WriteAsync(stream, results, cancellationToken);
+            _logger.LogInformation("Validation on {Images} images: segm AP {SegmAp:F3}, bbox AP {BboxAp:F3}", validation.Count,
+                report.Columns.First(c => c is { IouType: IouType.Segm, Rescored: false }).Summary.AP,
+                report.Columns.First(c => c is { IouType: IouType.Bbox, Rescored: false }).Summary.AP);
+        }
+
+        var (card, checks) = await PackageAsync(model, request, classes, report, validation ?? train, modelDirectory, cancellationToken);
+        File.Copy(Path.Combine(request.OutputDirectory, MetricsLog.FileName), Path.Combine(modelDirectory, MetricsLog.FileName), overwrite: true);
+        return new TrainingOutcome(modelDirectory, report, results, card, checks, initialisation);
+    }
+
+    /// <summary>Fine-tunes from <see cref="TrainingRequest.FineTuneFrom"/> when it fits, else the request's architecture.</summary>
+    (MaskRcnn Model, string Initialisation) BuildModel(TrainingRequest request, IReadOnlyList<string> classes)
+    {
+        var configured = ModelOptions(request, classes.Count);
+        string Scratch(string why) => $"from scratch ({configured.Backbone.ToString().ToLowerInvariant()}, {request.Size.ToString().ToLowerInvariant()}): {why}";
+        if (request.FineTuneFrom is null)
+            return (new MaskRcnn(configured), request.InitFrom is null ? "from scratch" : $"initialised from {request.InitFrom}");
+        using var warm = WarmStart.Open(request.FineTuneFrom, classes.Count, out var reason);
+        if (warm is null) return (new MaskRcnn(configured), Scratch(reason));
+        var name = request.FineTuneFromName ?? warm.ModelName;
+        var model = new MaskRcnn(warm.Options);
+        try
+        {
+            var fresh = warm.LoadInto(model, classes);
+            return (model, fresh.Count == 0
+                ? $"fine-tuned from {name}"
+                : $"fine-tuned from {name}; new classes: {string.Join(", ", fresh)} (fresh head rows)");
+        }
+        catch (InvalidDataException e)
+        {
+            model.Dispose();
+            manual_seed(options.Seed);
+            return (new MaskRcnn(configured), Scratch(e.Message));
+        }
+    }
+
+    /// <summary>Exports the trained model into its folder and checks the graph against the training forward.</summary>
+    async Task<(ModelCard Card, IReadOnlyList<ExportCheck> Checks)> PackageAsync(MaskRcnn model, TrainingRequest request,
+        IReadOnlyList<string> classes, EvaluationReport? report, InstanceDataset verifyOn, string modelDirectory,
+        CancellationToken cancellationToken)
+    {
+        var info = Checkpoint.ReadInfo(modelDirectory);
+        var trainedAt = DateTimeOffset.UtcNow;
+        var description = new ModelPackageDescription(
+            request.ModelName ?? $"cloudseg-{model.Options.Backbone.ToString().ToLowerInvariant()}",
+            request.ModelVersion ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
+            classes, report is null ? null : ModelMetricsOf(report),
+            Directory.Exists(request.TrainData)
+                ? await TrainingDataDigest.OfAnnotationsAsync(Path.Combine(request.TrainData, FolderDatasetSource.AnnotationsFileName), cancellationToken)
+                : null,
+            await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken), trainedAt);
+        var card = ModelPackageExporter.Export(model, description, modelDirectory);
+
+        // The check needs the pictures as files: the job and `cloudseg train` train from local folders.
+        string verifyFolder = request.ValidationData is not null ? request.ValidationData : request.TrainData;
+        var images = verifyOn.Coco.Images.Take(request.VerifyImages)
+            .Select(image => Path.Combine(verifyFolder, FolderDatasetSource.ImagesFolderName, image.FileName)).ToList();
+        if (!Directory.Exists(verifyFolder))
+            throw new InvalidOperationException($"Cannot check the exported graph: {verifyFolder} is not a local dataset folder.");
+        var checks = await ExportVerification.VerifyAsync(model, modelDirectory, images, cancellationToken);
+        if (checks.FirstOrDefault(c => !c.Agrees) is { } failed)
+        {
+            foreach (var file in new[] { ModelPackageExporter.OnnxFileName, ModelPackageExporter.CardFileName })
+                File.Delete(Path.Combine(modelDirectory, file));
+            throw new InvalidOperationException(
+                $"The exported graph disagrees with the trained model on {failed.Image}: {failed.TorchSharpInstances} vs {failed.OnnxInstances} " +
+                $"detections, boxes up to {failed.MaxBoxDifference:G3} px apart, scores up to {failed.MaxScoreDifference:G3}; the package was removed.");
+        }
+        _logger.LogInformation("Exported {Onnx}; the graph agrees with the trained model on {Images} images", ModelPackageExporter.OnnxFileName, checks.Count);
+        return (card, checks);
+    }
+
+    /// <summary>A model whose losses stayed finite can still predict NaN (seen from the MaskIoU head after too fast a fine-tune).</summary>
+    static void ThrowIfNotFinite(IReadOnlyList<CocoResult> results)
+    {
+        int bad = results.Count(r => !float.IsFinite(r.Score) || r.MaskIou is { } iou && !float.IsFinite(iou) || !r.Bbox.All(float.IsFinite));
+        if (bad > 0)
+            throw new InvalidOperationException(
+                $"The trained model predicts non-finite numbers (score, box or mask IoU) for {bad} of {results.Count} validation detections: " +
+                "training diverged; lower the learning rate.");
+    }
+
+    /// <summary>The card's metrics block: the evaluation's columns under the same names.</summary>
+    public static ModelMetrics ModelMetricsOf(EvaluationReport report)
+    {
+        ApSummary? Column(string name) => report.Columns.FirstOrDefault(c => c.Name == name)?.Summary is { } s
+            ? new ApSummary { Ap = s.AP, Ap50 = s.AP50, Ap75 = s.AP75, ApSmall = s.APSmall, ApMedium = s.APMedium, ApLarge = s.APLarge }
+            : null;
+        return new ModelMetrics { Bbox = Column("bbox"), Segm = Column("segm"), BboxRescored = Column("bbox_rescored"), SegmRescored = Column("segm_rescored") };
     }
 
     public static MaskRcnnOptions ModelOptions(TrainingRequest request, int numClasses) => request.Size switch
