@@ -98,8 +98,8 @@ public sealed class ContainerAppsJobWiringTests(AzuriteFixture azurite) : IClass
         Assert.Contains($$"""{"name":"CLOUDSEG_RUN_ID","value":"{{row.RunId}}"}""", body);
         Assert.Contains($$"""{"name":"CLOUDSEG_DATASET_DIGEST","value":"{{row.DatasetDigest}}"}""", body);
 
-        Assert.Empty(await retrain.FinishRunsAsync(default)); // still Running
-        var finished = Assert.Single(await retrain.FinishRunsAsync(default));
+        Assert.Empty(await retrain.FollowRunsAsync(default)); // still Running
+        var finished = Assert.Single(await retrain.FollowRunsAsync(default));
         Assert.Equal(row.RunId, finished.RunId);
         row = (await storage.ListTrainingRunsAsync()).Single(r => r.RunId == row.RunId);
         Assert.Equal(TrainingRunStatus.Failed, row.Status);
