@@ -36,7 +36,7 @@ public sealed partial class SegmentImage(
         catch (FormatException ex)
         {
             LogUnreadableMessage(delivery.MessageId, ex.Message);
-            return new SegmentOutcome(SegmentOutcomeKind.Ignored, ex.Message);
+            return new SegmentOutcome(SegmentOutcomeKind.Unreadable, ex.Message);
         }
         return await RunAsync(e, delivery, ct).ConfigureAwait(false);
     }
@@ -234,7 +234,7 @@ public sealed partial class SegmentImage(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event and is dropped: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event; it goes to the poison queue: {Reason}")]
     private partial void LogUnreadableMessage(string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Already done: blob version {ETag} has status {Status} for model {ModelVersion}")]

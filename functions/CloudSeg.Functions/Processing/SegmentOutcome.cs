@@ -18,8 +18,14 @@ public enum SegmentOutcomeKind
     /// <summary>The last allowed try failed; the row says so. Move the message to the poison queue.</summary>
     Poisoned,
 
-    /// <summary>Not a BlobCreated event for the uploads container (or not an event at all): nothing to do, delete it.</summary>
+    /// <summary>A BlobCreated event for another container: nothing to do, delete it.</summary>
     Ignored,
+
+    /// <summary>
+    /// Not a BlobCreated event at all (not base64, not JSON, another event type): no retry can change that, so the
+    /// message goes to the poison queue at once, where it can be looked at, instead of holding a slot five times.
+    /// </summary>
+    Unreadable,
 }
 
 public sealed record SegmentOutcome(SegmentOutcomeKind Kind, string? Reason = null, TimeSpan RetryAfter = default)
