@@ -94,7 +94,7 @@ public sealed partial class SegmentImage(
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob no longer exists.", delivery, ct).ConfigureAwait(false);
+            return await SupersededAsync(row, BlobVersion.Of(e.Data.ETag), current: null, touchedResults: false, ct).ConfigureAwait(false);
         }
         byte[] bytes;
         var details = download.Details;
@@ -118,8 +118,9 @@ public sealed partial class SegmentImage(
         }
         stages.Mark("download");
         row.Status = ImageStatus.Processing;
-        // The "processing" mark is for observers only; it is written while the image is decoded and segmented.
-        var marked = storage.UpsertImageAsync(row, ct);
+        // The "processing" mark is for observers only; it is written while the image is decoded and segmented, and
+        // only over the row as it was read: it must not hide a newer version announced meanwhile.
+        var marked = storage.TryReplaceImageAsync(row, ct);
         ImageInfo info;
         Segmentation segmentation;
         byte[] overlay, thumbnail;
@@ -143,12 +144,16 @@ public sealed partial class SegmentImage(
         var timings = stages.ToTimings(segmentation.Timings);
         timings["total"] = StageClock.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var document = ResultDocumentBuilder.Build(e.BlobName, row, info, segmentation, lease, delivery, timings);
-        await storage.WriteResultAsync(e.BlobName, document, overlay, thumbnail, ct).ConfigureAwait(false);
-        stages.Mark("upload");
-
-        var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        ResultDocumentBuilder.Describe(row, document, lease.Version, stages, totalMs);
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        var totalMs = 0.0;
+        var superseded = await CommitAsync(row, row.SourceETag!,
+            writeResults: () => storage.WriteResultAsync(e.BlobName, document, overlay, thumbnail, ct),
+            describe: () =>
+            {
+                stages.Mark("upload");
+                totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                ResultDocumentBuilder.Describe(row, document, lease.Version, stages, totalMs);
+            }, ct).ConfigureAwait(false);
+        if (superseded is not null) return superseded;
         metrics.Processed(lease.Version, totalMs);
         LogSucceeded(segmentation.Instances.Count, lease.Version, totalMs);
         return new SegmentOutcome(SegmentOutcomeKind.Succeeded);
@@ -168,9 +173,11 @@ public sealed partial class SegmentImage(
 
     private async Task<SegmentOutcome> FailAsync(ImageIndexEntity row, string kind, string reason, MessageDelivery delivery, CancellationToken ct)
     {
-        MarkFailed(row, kind, reason, delivery);
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
-        await DeleteStaleResultsAsync(row.BlobName, ct).ConfigureAwait(false);
+        // A new version that turned out bad must not leave the previous version's masks looking current.
+        var superseded = await CommitAsync(row, row.SourceETag ?? "",
+            writeResults: () => storage.DeleteResultAsync(row.BlobName, ct),
+            describe: () => MarkFailed(row, kind, reason, delivery), ct).ConfigureAwait(false);
+        if (superseded is not null) return superseded;
         metrics.Failed(kind);
         LogFailed(kind, reason);
         return new SegmentOutcome(SegmentOutcomeKind.Failed, reason);
@@ -212,25 +219,17 @@ public sealed partial class SegmentImage(
         row.ResultFolder = null;
     }
 
-    // A failure path must not throw again (the storage outage may be the very failure being recorded).
+    // A failure path must not throw again (the storage outage may be the very failure being recorded). Only over this
+    // run's own row: whoever wrote it since (a newer version, a delete) knows better than a failed attempt.
     private async Task TryRecordAsync(ImageIndexEntity row, CancellationToken ct)
     {
         try
         {
-            await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+            await storage.TryReplaceImageAsync(row, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Could not record status {Status} for {BlobName}", row.Status, row.BlobName);
-        }
-    }
-
-    // A new version that turned out bad must not leave the previous version's masks looking current.
-    private async Task DeleteStaleResultsAsync(string blobName, CancellationToken ct)
-    {
-        foreach (var file in new[] { ResultLayout.ResultJson, ResultLayout.OverlayPng, ResultLayout.ThumbnailJpeg })
-        {
-            await storage.ResultBlob(blobName, file).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         }
     }
 
