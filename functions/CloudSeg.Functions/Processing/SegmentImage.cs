@@ -19,11 +19,18 @@ namespace CloudSeg.Functions.Processing;
 public sealed partial class SegmentImage(
     CloudSegStorage storage,
     ModelProvider models,
+    PixelBudget pixelBudget,
     IOptions<FunctionsOptions> options,
     FunctionsMetrics metrics,
     ILogger<SegmentImage> logger)
 {
+    private int _inFlight;
+    private long _finished;
+
     private FunctionsOptions Options => options.Value;
+
+    /// <summary>Images running now and images finished so far (in any way), for <see cref="IdleMemoryTrimmer"/>.</summary>
+    internal (int InFlight, long Finished) Activity => (Volatile.Read(ref _inFlight), Interlocked.Read(ref _finished));
 
     /// <summary>Runs on a raw queue message body (base64 or JSON Event Grid event).</summary>
     public async Task<SegmentOutcome> RunAsync(string messageBody, MessageDelivery delivery, CancellationToken ct)
@@ -58,9 +65,23 @@ public sealed partial class SegmentImage(
         activity?.SetTag("blob.name", blobName);
 
         var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            return await RunWithModelAsync(e, delivery, started, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _finished);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<SegmentOutcome> RunWithModelAsync(BlobCreatedEvent e, MessageDelivery delivery, long started, CancellationToken ct)
+    {
         await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
         using var lease = await models.AcquireAsync(ct).ConfigureAwait(false);
-        var row = await storage.GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
+        var row = await storage.GetImageAsync(e.BlobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(e.BlobName);
         try
         {
             return await ProcessAsync(e, row, lease, delivery, started, ct).ConfigureAwait(false);
@@ -127,10 +148,24 @@ public sealed partial class SegmentImage(
         try
         {
             info = ImageDecoder.Probe(bytes);
-            var image = ImageDecoder.Decode(bytes, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
+            // Decoded no larger than the model looks at it (nor than the overlay shows it): results still come in the
+            // picture's full size, but a huge picture never sits in memory at that size.
+            var working = lease.Segmenter.WorkingSize(info.Width, info.Height);
+            var decodeOptions = new ImageDecodeOptions
+            {
+                MaxPixels = Options.MaxPixels,
+                MinSide = Options.MinImageSide,
+                MaxSide = Math.Max(Math.Max(working.Width, working.Height), Options.OverlayMaxSide),
+            };
+            RgbImage image;
+            using (await pixelBudget.AcquireAsync(info.PixelCount, ct).ConfigureAwait(false))
+            {
+                image = ImageDecoder.Decode(bytes, decodeOptions);
+            }
             stages.Mark("decode");
 
-            segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
+            segmentation = await lease.Segmenter.SegmentAsync(image, new SegmentRequestOptions { SourceSize = (info.Width, info.Height) }, ct)
+                .ConfigureAwait(false);
             stages.Mark("segment");
 
             (overlay, thumbnail) = ResultRendering.Render(image, segmentation, Options.ThumbnailMaxSide);

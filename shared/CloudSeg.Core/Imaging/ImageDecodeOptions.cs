@@ -14,4 +14,11 @@ public sealed class ImageDecodeOptions
 
     /// <summary>Smallest accepted side length in pixels (after orientation).</summary>
     public int MinSide { get; set; } = 1;
+
+    /// <summary>
+    /// Longest side of the decoded picture; a larger one is shrunk by area averaging while its rows are decoded, so
+    /// its full-size pixels are never held (except for formats decoded whole: interlaced PNG, GIF, WebP, bottom-up BMP).
+    /// 0 keeps the full size. Limits apply to the stored size.
+    /// </summary>
+    public int MaxSide { get; set; }
 }
