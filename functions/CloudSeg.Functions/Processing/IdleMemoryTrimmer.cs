@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace CloudSeg.Functions.Processing;
 /// <summary>
 /// Gives memory back once the work stops: after <see cref="FunctionsOptions.IdleTrimAfter"/> with no image in flight,
 /// following at least one finished image, one aggressive, compacting collection (large object heap included) returns
-/// the pages a burst of large pictures left behind, so an idle host shrinks back near where it started.
+/// the pages a burst of large pictures left behind, and on glibc <c>malloc_trim</c> returns what native code (Skia,
+/// ONNX Runtime) freed but the C heap kept, so an idle host shrinks back near where it started.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer(SegmentImage segmentImage, IOptions<FunctionsOptions> options, TimeProvider time,
     ILogger<IdleMemoryTrimmer> logger) : BackgroundService
@@ -35,9 +37,26 @@ internal sealed partial class IdleMemoryTrimmer(SegmentImage segmentImage, IOpti
             var before = GC.GetTotalMemory(forceFullCollection: false);
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            TrimNativeHeap();
             LogTrimmed(before / (1024 * 1024), GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
         }
     }
+
+    private static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            MallocTrim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (e.g. musl): nothing to trim this way.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Idle: compacted the managed heap from {BeforeMb} MB to {AfterMb} MB")]
     private partial void LogTrimmed(long beforeMb, long afterMb);

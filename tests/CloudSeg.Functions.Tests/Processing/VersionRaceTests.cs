@@ -20,7 +20,7 @@ public class VersionRaceTests(VersionRaceTests.NoScannerFixture host) : IClassFi
         }
     }
 
-    private static readonly Lazy<byte[]> Large = new(() => LargePicture(3600, 2700));
+    internal static readonly Lazy<byte[]> Large = new(() => LargePicture(3600, 2700));
 
     [Fact]
     public async Task An_upload_deleted_while_it_is_processed_keeps_no_row_and_no_results()
