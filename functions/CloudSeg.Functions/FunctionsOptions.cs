@@ -28,7 +28,7 @@ public sealed class FunctionsOptions
     public long DecodePixelBudget { get; set; } = 80_000_000;
 
     /// <summary>Longest side of overlay.png: larger pictures are decoded no larger than this or the model's working size.</summary>
-    public int OverlayMaxSide { get; set; } = 2048;
+    public int OverlayMaxSide { get; set; } = 1024;
 
     /// <summary>After work, this long without any image in flight makes the host give unused memory back to the system.</summary>
     public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(5);
