@@ -19,7 +19,7 @@ public sealed class LargeUploadTests(StackFixture stack)
         var run = Guid.NewGuid().ToString("N")[..6];
         var folder = TestImages.NewFolder();
         var sessions = new[] { "a", "b" }.Select(session => Enumerable.Range(0, FilesPerSession)
-            .Select(i => NoisyJpeg(folder, $"{run}-{session}{i}.jpg", seed: session[0] * 10 + i)).ToArray()).ToArray();
+            .Select(i => NoisyPng(folder, $"{run}-{session}{i}.png", seed: session[0] * 10 + i)).ToArray()).ToArray();
         Assert.All(sessions.SelectMany(f => f), f => Assert.InRange(new FileInfo(f).Length, 18_000_000, 50 * 1024 * 1024));
 
         var pages = await Task.WhenAll(sessions.Select(_ => stack.NewPageAsync()));
@@ -42,8 +42,8 @@ public sealed class LargeUploadTests(StackFixture stack)
         foreach (var page in pages) await page.Context.CloseAsync();
     }
 
-    // Random pixels make a JPEG about as large as its raw pixels: 2800×2400 at quality 100 is ~20 MB.
-    private static string NoisyJpeg(string folder, string name, int seed)
+    // Random pixels do not compress: a 2800×2400 PNG of them is ~20 MB.
+    private static string NoisyPng(string folder, string name, int seed)
     {
         const int width = 2800, height = 2400;
         var random = new Random(seed);
@@ -51,9 +51,9 @@ public sealed class LargeUploadTests(StackFixture stack)
         var pixels = bitmap.GetPixelSpan();
         random.NextBytes(pixels);
         for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
-        using var jpeg = bitmap.Encode(SKEncodedImageFormat.Jpeg, 100);
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         var path = Path.Combine(folder, name);
-        File.WriteAllBytes(path, jpeg.ToArray());
+        File.WriteAllBytes(path, png.ToArray());
         return path;
     }
 }
