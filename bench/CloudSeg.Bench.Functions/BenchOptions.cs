@@ -2,8 +2,12 @@ using System.Globalization;
 
 namespace CloudSeg.Bench.Functions;
 
-/// <summary>Command-line knobs: --uploads N --kills K --images DIR --concurrency C --threads T --timeout-minutes M.</summary>
-internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirectory, int Concurrency, int IntraOpThreads, TimeSpan Timeout)
+/// <summary>
+/// Command-line knobs: --uploads N --kills K --images DIR --concurrency C --threads T --timeout-minutes M; --bombs B
+/// (with --normal N) runs the memory benchmark instead.
+/// </summary>
+internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirectory, int Concurrency, int IntraOpThreads, TimeSpan Timeout,
+    int Bombs, int Normal)
 {
     public static BenchOptions Parse(string[] args, string repoRoot)
     {
@@ -19,6 +23,8 @@ internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirecto
             Value("--images") ?? Path.Combine(repoRoot, "samples"),
             Int("--concurrency", 6),
             Int("--threads", 1),
-            TimeSpan.FromMinutes(Int("--timeout-minutes", 30)));
+            TimeSpan.FromMinutes(Int("--timeout-minutes", 30)),
+            Int("--bombs", 0),
+            Int("--normal", 200));
     }
 }

@@ -15,12 +15,11 @@ builder.AddServiceDefaults();
 builder.AddDashboardSecurity();
 builder.AddDashboardServices();
 builder.Services.AddMudServices();
+// The circuit keeps SignalR's one call at a time: a browser file's data arrives as calls on the circuit, and served in
+// parallel two chunks of one file race into its pipe ("Concurrent reads or writes are not supported"). The upload page
+// reads one file at a time instead, which the default serves without stalls (dotnet/aspnetcore#47301).
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents()
-    // The upload page reads several browser files at once. Each file's data arrives as calls on the circuit, which
-    // SignalR serves one at a time by default, so parallel reads stall each other until the 60 s data timeout
-    // (dotnet/aspnetcore#47301, seen as "Did not receive any data in the allotted time"): allow as many as it reads.
-    .AddHubOptions(hub => hub.MaximumParallelInvocationsPerClient = UploadService.ParallelUploads);
+    .AddInteractiveServerComponents();
 
 var app = builder.Build();
 

@@ -1,6 +1,7 @@
 using CloudSeg.Functions.Processing;
 using CloudSeg.Functions.Scanning;
 using CloudSeg.Functions.Training;
+using CloudSeg.Storage;
 
 namespace CloudSeg.Functions.CustomHandler;
 
@@ -31,7 +32,8 @@ public static class FunctionEndpoints
         return app;
     }
 
-    private static async Task<IResult> SegmentImageAsync(InvocationRequest request, SegmentImage segmentImage, CancellationToken ct)
+    private static async Task<IResult> SegmentImageAsync(InvocationRequest request, SegmentImage segmentImage, CloudSegStorage storage,
+        CancellationToken ct)
     {
         var body = request.DataText(QueueBinding);
         if (body is null)
@@ -40,12 +42,20 @@ public static class FunctionEndpoints
         }
         var delivery = new MessageDelivery(request.MetadataText("Id") ?? "unknown", request.MetadataNumber("DequeueCount", 1));
         var outcome = await segmentImage.RunAsync(body, delivery, ct);
+        var unreadable = outcome.Kind == SegmentOutcomeKind.Unreadable;
+        if (unreadable)
+        {
+            // Retrying cannot make it an event: poison it now, as the host would after five tries, and let the host
+            // delete the original. (A message that is not even base64 never gets here: the host's queue extension
+            // moves it to the poison queue itself.)
+            await storage.Poison.SendMessageAsync(body, ct);
+        }
         var response = new InvocationResponse
         {
             Logs = [$"{outcome.Kind}{(outcome.Reason is null ? "" : ": " + outcome.Reason)}"],
             ReturnValue = outcome.Kind.ToString(),
         };
         // Failing the invocation hands retries (host.json visibilityTimeout) and poisoning (maxDequeueCount) to the host.
-        return outcome.Completes ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status500InternalServerError);
+        return outcome.Completes || unreadable ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status500InternalServerError);
     }
 }

@@ -40,11 +40,16 @@ public sealed class LocalRunnerProcess : IAsyncDisposable
         HostHealth.WaitUntilHealthyAsync(_process, "local runner", $"http://127.0.0.1:{Port}", timeout, ct: ct);
 
     /// <summary>Peak resident memory so far (VmHWM from /proc), or null when the process is gone or not on Linux.</summary>
-    public long? PeakResidentBytes()
+    public long? PeakResidentBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>Resident memory now (VmRSS from /proc), or null when the process is gone or not on Linux.</summary>
+    public long? ResidentBytes() => StatusBytes("VmRSS:");
+
+    private long? StatusBytes(string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
             return kb is null ? null : long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
         }

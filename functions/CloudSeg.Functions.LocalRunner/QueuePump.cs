@@ -10,7 +10,9 @@ namespace CloudSeg.Functions.LocalRunner;
 /// <summary>
 /// Plays the Functions host's queue trigger against <c>segment-requests</c>: receives in batches only as many messages
 /// as there are free slots (so a backlog of thousands never sits in memory), runs each on the thread pool with its
-/// visibility renewed, then deletes, delays (back-off) or poisons it after the fifth delivery.
+/// visibility renewed, then deletes, delays (back-off) or poisons it after the fifth delivery. Messages are received
+/// undecoded and decoded one by one, so a message that is not an event is poisoned at once and never holds back the
+/// others of its batch.
 /// </summary>
 internal sealed partial class QueuePump(
     CloudSegStorage storage,
@@ -41,7 +43,7 @@ internal sealed partial class QueuePump(
                 try
                 {
                     await storage.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
-                    messages = (await storage.Requests.ReceiveMessagesAsync(free, options.Value.VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
+                    messages = (await storage.RequestsUndecoded.ReceiveMessagesAsync(free, options.Value.VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -85,7 +87,7 @@ internal sealed partial class QueuePump(
             {
                 // It was handed out more often than allowed without an outcome (the worker died each time).
                 await segmentImage.GiveUpAsync(body, delivery, stoppingToken).ConfigureAwait(false);
-                await PoisonAsync(message, message.PopReceipt, stoppingToken).ConfigureAwait(false);
+                await PoisonAsync(message, message.PopReceipt, $"delivered {message.DequeueCount} times without an outcome", stoppingToken).ConfigureAwait(false);
                 return;
             }
             var renewal = new VisibilityRenewal(storage.Requests, message.MessageId, message.PopReceipt, options.Value.VisibilityTimeout, logger);
@@ -126,7 +128,8 @@ internal sealed partial class QueuePump(
                     .ConfigureAwait(false);
                 break;
             case SegmentOutcomeKind.Poisoned:
-                await PoisonAsync(message, popReceipt, ct).ConfigureAwait(false);
+            case SegmentOutcomeKind.Unreadable:
+                await PoisonAsync(message, popReceipt, outcome.Reason ?? outcome.Kind.ToString(), ct).ConfigureAwait(false);
                 break;
             default:
                 await storage.Requests.DeleteMessageAsync(message.MessageId, popReceipt, ct).ConfigureAwait(false);
@@ -134,12 +137,12 @@ internal sealed partial class QueuePump(
         }
     }
 
-    // Same as the Functions host: copy the message to <queue>-poison, then delete the original.
-    private async Task PoisonAsync(QueueMessage message, string popReceipt, CancellationToken ct)
+    // Same as the Functions host: copy the message as it was on the wire to <queue>-poison, then delete the original.
+    private async Task PoisonAsync(QueueMessage message, string popReceipt, string reason, CancellationToken ct)
     {
-        await storage.Poison.SendMessageAsync(message.Body, cancellationToken: ct).ConfigureAwait(false);
+        await storage.PoisonUndecoded.SendMessageAsync(message.Body, cancellationToken: ct).ConfigureAwait(false);
         await storage.Requests.DeleteMessageAsync(message.MessageId, popReceipt, ct).ConfigureAwait(false);
-        LogPoisoned(message.MessageId, message.DequeueCount);
+        LogPoisoned(message.MessageId, message.DequeueCount, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving from the request queue failed; retrying")]
@@ -151,6 +154,6 @@ internal sealed partial class QueuePump(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle message {MessageId}; it reappears after its visibility timeout")]
     private partial void LogSettleFailed(Exception ex, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} moved to the poison queue after {DequeueCount} deliveries")]
-    private partial void LogPoisoned(string messageId, long dequeueCount);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} moved to the poison queue at delivery {DequeueCount}: {Reason}")]
+    private partial void LogPoisoned(string messageId, long dequeueCount, string reason);
 }

@@ -22,6 +22,19 @@ public sealed class FunctionsOptions
     /// <summary>Images with a side shorter than this are rejected: no object can be found in them.</summary>
     public int MinImageSide { get; set; } = ImageDecodeOptions.ForUploads().MinSide;
 
+    /// <summary>
+    /// Pixels (width × height of the pictures as stored) that all images being decoded at once may have. A picture is
+    /// decoded straight to the size the model works at (or <see cref="OverlayMaxSide"/>, if larger), but the codec
+    /// still walks every stored pixel and some formats (interlaced PNG, GIF, WebP) are decoded whole first.
+    /// </summary>
+    public long DecodePixelBudget { get; set; } = 80_000_000;
+
+    /// <summary>Longest side of overlay.png: larger pictures are decoded no larger than this or the model's working size.</summary>
+    public int OverlayMaxSide { get; set; } = 1024;
+
+    /// <summary>After work, this long without any image in flight makes the host give unused memory back to the system.</summary>
+    public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest side of thumb.jpg.</summary>
     public int ThumbnailMaxSide { get; set; } = 256;
 

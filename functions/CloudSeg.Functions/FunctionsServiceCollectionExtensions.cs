@@ -20,7 +20,10 @@ public static class FunctionsServiceCollectionExtensions
     public static IServiceCollection AddCloudSegFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudSegStorage(configuration);
-        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName));
+        services.AddOptions<FunctionsOptions>().Bind(configuration.GetSection(FunctionsOptions.SectionName))
+            .Validate(o => o.DecodePixelBudget >= o.MaxPixels, "Functions:DecodePixelBudget must be at least Functions:MaxPixels.")
+            .Validate(o => o.OverlayMaxSide >= 64, "Functions:OverlayMaxSide must be at least 64 pixels.")
+            .ValidateOnStart();
         services.AddOptions<ModelHostingOptions>().Bind(configuration.GetSection(ModelHostingOptions.SectionName));
         services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName));
         services.AddOptions<SegmenterOptions>().Bind(configuration.GetSection(SegmenterOptions.SectionName));
@@ -31,6 +34,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ModelRegistryWatcher>();
         services.AddSingleton<SegmentImage>();
+        services.AddSingleton<PixelBudget>();
         services.AddSingleton<UploadsScanner>();
         services.AddSingleton<RetrainOnSchedule>();
         services.AddSingleton<LocalProcessTrainingLauncher>();
@@ -42,6 +46,7 @@ public static class FunctionsServiceCollectionExtensions
 
         services.AddHostedService<ModelWatcherService>();
         services.AddHostedService<QueueDepthSampler>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck>("model");
         return services;
     }

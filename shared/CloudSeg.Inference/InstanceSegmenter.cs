@@ -111,6 +111,22 @@ public sealed class InstanceSegmenter : IDisposable
         return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
     }
 
+    /// <summary>
+    /// The largest size at which the model looks at a <paramref name="width"/>×<paramref name="height"/> picture: the
+    /// size its input is resized to (by us, or inside the graph as its card says). Decoding the picture any larger only
+    /// costs memory; segment the smaller image with <see cref="SegmentRequestOptions.SourceSize"/> to get full-size results.
+    /// </summary>
+    public (int Width, int Height) WorkingSize(int width, int height)
+    {
+        var geometry = InputGeometry.Plan(width, height, _recipe, _options.MaxInputSide, 0);
+        if (_recipe.ShortSide is null && Card.Input is { MinSize: { } min, MaxSize: { } max })
+        {
+            var inGraph = InputGeometry.ShortSideSize(width, height, min, max);
+            if (inGraph.Width <= geometry.ResizedWidth && inGraph.Height <= geometry.ResizedHeight) return inGraph;
+        }
+        return (geometry.ResizedWidth, geometry.ResizedHeight);
+    }
+
     public Task<Segmentation> SegmentAsync(RgbImage image, SegmentRequestOptions? options = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -121,6 +137,9 @@ public sealed class InstanceSegmenter : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var geometry = InputGeometry.Plan(image.Width, image.Height, _recipe, _options.MaxInputSide, _options.MaxAspectRatio);
+        // Results are mapped back to the picture the image was shrunk from.
+        if (request?.SourceSize is { } source)
+            geometry = geometry with { ImageWidth = source.Width, ImageHeight = source.Height };
         using var input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
             [3, geometry.TensorHeight, geometry.TensorWidth]);
         InputTensorWriter.Write(image, geometry, _recipe, input.GetTensorMutableDataAsSpan<float>());
@@ -139,13 +158,16 @@ public sealed class InstanceSegmenter : IDisposable
         var instances = _decoder.Decode(outputs, geometry, thresholds, ct);
         var postprocess = clock.Elapsed;
 
-        return new Segmentation(image.Width, image.Height, instances,
+        return new Segmentation(geometry.ImageWidth, geometry.ImageHeight, instances,
             new StageTimings { Preprocess = preprocess, Model = model, Postprocess = postprocess });
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input, CancellationToken ct)
     {
         using var runOptions = new RunOptions();
+        // Give the CPU arena's unused chunks back after each run: one large picture would otherwise leave the arena at
+        // its peak size for the life of the process.
+        runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
         // Terminate makes a Run in progress stop at the next operator; ONNX Runtime then throws, which we turn into
         // the cancellation the caller asked for.
         using var registration = ct.Register(() => runOptions.Terminate = true);

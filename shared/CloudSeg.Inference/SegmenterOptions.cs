@@ -57,4 +57,10 @@ public sealed record SegmentRequestOptions
     public float? ScoreThreshold { get; init; }
     public float? MaskThreshold { get; init; }
     public bool? UseMaskIouRescoring { get; init; }
+
+    /// <summary>
+    /// The size of the picture the given image was shrunk from (see <see cref="InstanceSegmenter.WorkingSize"/>):
+    /// boxes and masks are then given in that size. Null: the image is the picture.
+    /// </summary>
+    public (int Width, int Height)? SourceSize { get; init; }
 }

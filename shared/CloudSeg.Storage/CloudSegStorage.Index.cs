@@ -22,6 +22,43 @@ public sealed partial class CloudSegStorage
         row.ETag = response.Headers.ETag ?? row.ETag;
     }
 
+    /// <summary>
+    /// Writes the whole row only if nobody wrote it since <paramref name="row"/> was read or written (its ETag; a row
+    /// without one is only inserted). False when another writer came first: the caller re-reads and decides again.
+    /// </summary>
+    public async Task<bool> TryReplaceImageAsync(ImageIndexEntity row, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(row.RowKey)) row.RowKey = TableKeys.EncodeBlobName(row.BlobName);
+        var entity = ImageIndexMapping.ToTableEntity(row);
+        try
+        {
+            var response = row.ETag == default
+                ? await Images.AddEntityAsync(entity, ct).ConfigureAwait(false)
+                : await Images.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+            row.ETag = response.Headers.ETag ?? row.ETag;
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the row only if it is still the one <paramref name="row"/> was read or written as; false otherwise.</summary>
+    public async Task<bool> TryDeleteImageAsync(ImageIndexEntity row, CancellationToken ct = default)
+    {
+        if (row.ETag == default) return false;
+        try
+        {
+            await Images.DeleteEntityAsync(row.PartitionKey, TableKeys.EncodeBlobName(row.BlobName), row.ETag, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return ex.Status == 404;
+        }
+    }
+
     /// <summary>One page of rows matching <paramref name="query"/>, in blob-name order; pass the returned token for the next.</summary>
     public async Task<ImagePage> QueryImagesPageAsync(ImageQuery query, int pageSize = 50, string? continuationToken = null, CancellationToken ct = default)
     {

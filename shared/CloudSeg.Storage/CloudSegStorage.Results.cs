@@ -24,6 +24,15 @@ public sealed partial class CloudSegStorage
         await UploadBytesAsync(ResultBlob(blobName, ResultLayout.ResultJson), result.ToUtf8Json(), "application/json", ct).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes the result files of upload <paramref name="blobName"/> (result.json first, so no reader finds it without its pictures).</summary>
+    public async Task DeleteResultAsync(string blobName, CancellationToken ct = default)
+    {
+        foreach (var file in new[] { ResultLayout.ResultJson, ResultLayout.OverlayPng, ResultLayout.ThumbnailJpeg })
+        {
+            await ResultBlob(blobName, file).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>result.json of upload <paramref name="blobName"/>, or null when there is none (yet).</summary>
     public async Task<ResultDocument?> ReadResultAsync(string blobName, CancellationToken ct = default)
     {

@@ -45,6 +45,20 @@ public sealed partial class CloudSegStorage
         return await AnnounceAsync(blobName, BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The current version (<see cref="BlobVersion"/>) of upload <paramref name="blobName"/>, or null when it is gone.</summary>
+    public async Task<string?> GetUploadVersionAsync(string blobName, CancellationToken ct = default)
+    {
+        try
+        {
+            BlobProperties props = await Uploads.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false);
+            return BlobVersion.Of(props.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Records a blob version as queued and enqueues its BlobCreated event. Used by uploads and by the scanner for
     /// blobs that arrived without an event. The row is written before the message so a fast worker always finds it.

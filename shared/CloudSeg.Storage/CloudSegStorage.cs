@@ -16,7 +16,8 @@ public sealed partial class CloudSegStorage
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _created;
 
-    public CloudSegStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StorageOptions options)
+    public CloudSegStorage(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StorageOptions options,
+        QueueServiceClient undecodedQueues)
     {
         Options = options;
         BlobService = blobs;
@@ -28,6 +29,8 @@ public sealed partial class CloudSegStorage
         Registry = new ModelRegistry(blobs.GetBlobContainerClient(StorageNames.ModelsContainer));
         Requests = queues.GetQueueClient(StorageNames.RequestsQueue);
         Poison = queues.GetQueueClient(StorageNames.PoisonQueue);
+        RequestsUndecoded = undecodedQueues.GetQueueClient(StorageNames.RequestsQueue);
+        PoisonUndecoded = undecodedQueues.GetQueueClient(StorageNames.PoisonQueue);
         Images = tables.GetTableClient(StorageNames.ImagesTable);
         TrainingRuns = tables.GetTableClient(StorageNames.TrainingRunsTable);
     }
@@ -37,13 +40,15 @@ public sealed partial class CloudSegStorage
     {
         // Event Grid base64-encodes the events it writes into storage queues; ours must look the same.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var undecodedOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new CloudSegStorage(
                 new BlobServiceClient(options.ConnectionString),
                 new QueueServiceClient(options.ConnectionString, queueOptions),
                 new TableServiceClient(options.ConnectionString),
-                options);
+                options,
+                new QueueServiceClient(options.ConnectionString, undecodedOptions));
         }
         if (options.BlobServiceUri is null || options.QueueServiceUri is null || options.TableServiceUri is null)
         {
@@ -59,7 +64,8 @@ public sealed partial class CloudSegStorage
             new BlobServiceClient(options.BlobServiceUri, credential),
             new QueueServiceClient(options.QueueServiceUri, credential, queueOptions),
             new TableServiceClient(options.TableServiceUri, credential),
-            options);
+            options,
+            new QueueServiceClient(options.QueueServiceUri, credential, undecodedOptions));
     }
 
     public StorageOptions Options { get; }
@@ -72,6 +78,16 @@ public sealed partial class CloudSegStorage
     public ModelRegistry Registry { get; }
     public QueueClient Requests { get; }
     public QueueClient Poison { get; }
+
+    /// <summary>
+    /// <c>segment-requests</c> as the messages are on the wire, without base64 decoding. The worker receives through
+    /// this one and decodes each message itself: the decoding client fails a whole batch receive on one message that
+    /// is not base64, and that batch would come back again and again without ever being processed.
+    /// </summary>
+    public QueueClient RequestsUndecoded { get; }
+
+    /// <summary><c>segment-requests-poison</c> without encoding, to copy a message received undecoded byte for byte.</summary>
+    public QueueClient PoisonUndecoded { get; }
     public TableClient Images { get; }
     public TableClient TrainingRuns { get; }
 

@@ -26,7 +26,4 @@ public static class FailureKind
 
     /// <summary>Retried <see cref="StorageNames.MaxDequeueCount"/> times without success; the message is in the poison queue.</summary>
     public const string Poisoned = "poisoned";
-
-    /// <summary>The uploaded blob was deleted before it could be processed.</summary>
-    public const string BlobMissing = "blob-missing";
 }

@@ -19,11 +19,18 @@ namespace CloudSeg.Functions.Processing;
 public sealed partial class SegmentImage(
     CloudSegStorage storage,
     ModelProvider models,
+    PixelBudget pixelBudget,
     IOptions<FunctionsOptions> options,
     FunctionsMetrics metrics,
     ILogger<SegmentImage> logger)
 {
+    private int _inFlight;
+    private long _finished;
+
     private FunctionsOptions Options => options.Value;
+
+    /// <summary>Images running now and images finished so far (in any way), for <see cref="IdleMemoryTrimmer"/>.</summary>
+    internal (int InFlight, long Finished) Activity => (Volatile.Read(ref _inFlight), Interlocked.Read(ref _finished));
 
     /// <summary>Runs on a raw queue message body (base64 or JSON Event Grid event).</summary>
     public async Task<SegmentOutcome> RunAsync(string messageBody, MessageDelivery delivery, CancellationToken ct)
@@ -36,7 +43,7 @@ public sealed partial class SegmentImage(
         catch (FormatException ex)
         {
             LogUnreadableMessage(delivery.MessageId, ex.Message);
-            return new SegmentOutcome(SegmentOutcomeKind.Ignored, ex.Message);
+            return new SegmentOutcome(SegmentOutcomeKind.Unreadable, ex.Message);
         }
         return await RunAsync(e, delivery, ct).ConfigureAwait(false);
     }
@@ -57,9 +64,23 @@ public sealed partial class SegmentImage(
         activity?.SetTag("blob.name", blobName);
 
         var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            return await RunWithModelAsync(e, delivery, started, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _finished);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<SegmentOutcome> RunWithModelAsync(BlobCreatedEvent e, MessageDelivery delivery, long started, CancellationToken ct)
+    {
         await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
         using var lease = await models.AcquireAsync(ct).ConfigureAwait(false);
-        var row = await storage.GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
+        var row = await storage.GetImageAsync(e.BlobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(e.BlobName);
         try
         {
             return await ProcessAsync(e, row, lease, delivery, started, ct).ConfigureAwait(false);
@@ -100,7 +121,7 @@ public sealed partial class SegmentImage(
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return await FailAsync(row, FailureKind.BlobMissing, "The uploaded blob no longer exists.", delivery, ct).ConfigureAwait(false);
+            return await SupersededAsync(row, BlobVersion.Of(e.Data.ETag), current: null, touchedResults: false, ct).ConfigureAwait(false);
         }
         byte[] bytes;
         var details = download.Details;
@@ -124,18 +145,33 @@ public sealed partial class SegmentImage(
         }
         stages.Mark("download");
         row.Status = ImageStatus.Processing;
-        // The "processing" mark is for observers only; it is written while the image is decoded and segmented.
-        var marked = storage.UpsertImageAsync(row, ct);
+        // The "processing" mark is for observers only; it is written while the image is decoded and segmented, and
+        // only over the row as it was read: it must not hide a newer version announced meanwhile.
+        var marked = storage.TryReplaceImageAsync(row, ct);
         ImageInfo info;
         Segmentation segmentation;
         byte[] overlay, thumbnail;
         try
         {
             info = ImageDecoder.Probe(bytes);
-            var image = ImageDecoder.Decode(bytes, new ImageDecodeOptions { MaxPixels = Options.MaxPixels, MinSide = Options.MinImageSide });
+            // Decoded no larger than the model looks at it (nor than the overlay shows it): results still come in the
+            // picture's full size, but a huge picture never sits in memory at that size.
+            var working = lease.Segmenter.WorkingSize(info.Width, info.Height);
+            var decodeOptions = new ImageDecodeOptions
+            {
+                MaxPixels = Options.MaxPixels,
+                MinSide = Options.MinImageSide,
+                MaxSide = Math.Max(Math.Max(working.Width, working.Height), Options.OverlayMaxSide),
+            };
+            RgbImage image;
+            using (await pixelBudget.AcquireAsync(info.PixelCount, ct).ConfigureAwait(false))
+            {
+                image = ImageDecoder.Decode(bytes, decodeOptions);
+            }
             stages.Mark("decode");
 
-            segmentation = await lease.Segmenter.SegmentAsync(image, ct: ct).ConfigureAwait(false);
+            segmentation = await lease.Segmenter.SegmentAsync(image, new SegmentRequestOptions { SourceSize = (info.Width, info.Height) }, ct)
+                .ConfigureAwait(false);
             stages.Mark("segment");
 
             (overlay, thumbnail) = ResultRendering.Render(image, segmentation, Options.ThumbnailMaxSide);
@@ -149,12 +185,16 @@ public sealed partial class SegmentImage(
         var timings = stages.ToTimings(segmentation.Timings);
         timings["total"] = StageClock.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var document = ResultDocumentBuilder.Build(e.BlobName, row, info, segmentation, lease, delivery, timings);
-        await storage.WriteResultAsync(e.BlobName, document, overlay, thumbnail, ct).ConfigureAwait(false);
-        stages.Mark("upload");
-
-        var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        ResultDocumentBuilder.Describe(row, document, lease.Version, stages, totalMs);
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+        var totalMs = 0.0;
+        var superseded = await CommitAsync(row, row.SourceETag!,
+            writeResults: () => storage.WriteResultAsync(e.BlobName, document, overlay, thumbnail, ct),
+            describe: () =>
+            {
+                stages.Mark("upload");
+                totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                ResultDocumentBuilder.Describe(row, document, lease.Version, stages, totalMs);
+            }, ct).ConfigureAwait(false);
+        if (superseded is not null) return superseded;
         metrics.Processed(lease.Version, totalMs);
         LogSucceeded(segmentation.Instances.Count, lease.Version, totalMs);
         return new SegmentOutcome(SegmentOutcomeKind.Succeeded);
@@ -174,9 +214,11 @@ public sealed partial class SegmentImage(
 
     private async Task<SegmentOutcome> FailAsync(ImageIndexEntity row, string kind, string reason, MessageDelivery delivery, CancellationToken ct)
     {
-        MarkFailed(row, kind, reason, delivery);
-        await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
-        await DeleteStaleResultsAsync(row.BlobName, ct).ConfigureAwait(false);
+        // A new version that turned out bad must not leave the previous version's masks looking current.
+        var superseded = await CommitAsync(row, row.SourceETag ?? "",
+            writeResults: () => storage.DeleteResultAsync(row.BlobName, ct),
+            describe: () => MarkFailed(row, kind, reason, delivery), ct).ConfigureAwait(false);
+        if (superseded is not null) return superseded;
         metrics.Failed(kind);
         LogFailed(kind, reason);
         return new SegmentOutcome(SegmentOutcomeKind.Failed, reason);
@@ -218,12 +260,13 @@ public sealed partial class SegmentImage(
         row.ResultFolder = null;
     }
 
-    // A failure path must not throw again (the storage outage may be the very failure being recorded).
+    // A failure path must not throw again (the storage outage may be the very failure being recorded). Only over this
+    // run's own row: whoever wrote it since (a newer version, a delete) knows better than a failed attempt.
     private async Task TryRecordAsync(ImageIndexEntity row, CancellationToken ct)
     {
         try
         {
-            await storage.UpsertImageAsync(row, ct).ConfigureAwait(false);
+            await storage.TryReplaceImageAsync(row, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -231,16 +274,7 @@ public sealed partial class SegmentImage(
         }
     }
 
-    // A new version that turned out bad must not leave the previous version's masks looking current.
-    private async Task DeleteStaleResultsAsync(string blobName, CancellationToken ct)
-    {
-        foreach (var file in new[] { ResultLayout.ResultJson, ResultLayout.OverlayPng, ResultLayout.ThumbnailJpeg })
-        {
-            await storage.ResultBlob(blobName, file).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event and is dropped: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} is not a BlobCreated event; it goes to the poison queue: {Reason}")]
     private partial void LogUnreadableMessage(string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} about blob {BlobName} is dropped: {Reason}")]

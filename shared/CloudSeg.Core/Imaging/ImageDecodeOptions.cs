@@ -20,4 +20,11 @@ public sealed class ImageDecodeOptions
     /// what the dashboard and the CLI check an upload against before sending it, so nothing they accept is refused later.
     /// </summary>
     public static ImageDecodeOptions ForUploads() => new() { MaxEncodedBytes = 64L * 1024 * 1024, MaxPixels = 40_000_000, MinSide = 16 };
+
+    /// <summary>
+    /// Longest side of the decoded picture; a larger one is shrunk by area averaging while its rows are decoded, so
+    /// its full-size pixels are never held (except for formats decoded whole: interlaced PNG, GIF, WebP, bottom-up BMP).
+    /// 0 keeps the full size. Limits apply to the stored size.
+    /// </summary>
+    public int MaxSide { get; set; }
 }

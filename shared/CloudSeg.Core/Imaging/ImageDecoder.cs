@@ -29,7 +29,7 @@ public static class ImageDecoder
             using var codec = Open(data, format);
             var info = Describe(codec, format);
             CheckLimits(info, options);
-            return ReadPixels(codec, format);
+            return ReadPixels(codec, format, options.MaxSide);
         }
     }
 
@@ -146,15 +146,28 @@ public static class ImageDecoder
                 $"The {info.Format} is {info.Width}x{info.Height}; each side must be at least {options.MinSide} pixels.");
     }
 
-    private static unsafe RgbImage ReadPixels(SKCodec codec, ImageFormat format)
+    private static unsafe RgbImage ReadPixels(SKCodec codec, ImageFormat format, int maxSide)
     {
         var stored = codec.Info;
         int width = stored.Width, height = stored.Height;
         var origin = codec.EncodedOrigin;
         var swap = OrientedRowWriter.SwapsAxes(origin);
-        var rgb = GC.AllocateUninitializedArray<byte>(checked(width * height * 3));
-        var writer = new OrientedRowWriter(origin, width, height, rgb);
+        var (outWidth, outHeight) = AreaShrinker.Fit(width, height, maxSide);
+        var shrinker = outWidth == width && outHeight == height ? null : new AreaShrinker(width, height, outWidth, outHeight);
+        var rgb = GC.AllocateUninitializedArray<byte>(checked(outWidth * outHeight * 3));
+        var writer = new OrientedRowWriter(origin, outWidth, outHeight, rgb);
         var rowBytes = checked(width * 4);
+
+        void Emit(int y, ReadOnlySpan<byte> row)
+        {
+            if (shrinker is null)
+            {
+                writer.WriteRow(y, row);
+                return;
+            }
+            var shrunk = shrinker.Add(row, out var outputRow);
+            if (!shrunk.IsEmpty) writer.WriteRow(outputRow, shrunk);
+        }
 
         // No colour space: the codec hands over the stored values without colour management.
         var rgbaInfo = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -173,7 +186,7 @@ public static class ImageDecoder
                     if (decoded < count)
                         throw Truncated(format, y + decoded, height);
                     for (var r = 0; r < count; r++)
-                        writer.WriteRow(y + r, new ReadOnlySpan<byte>(strip + (long)r * rowBytes, rowBytes));
+                        Emit(y + r, new ReadOnlySpan<byte>(strip + (long)r * rowBytes, rowBytes));
                 }
             }
             finally
@@ -194,7 +207,7 @@ public static class ImageDecoder
                 if (result != SKCodecResult.Success)
                     throw new ImageDecodeException(ImageDecodeError.Corrupt, $"The {format} data is damaged ({result}).");
                 for (var y = 0; y < height; y++)
-                    writer.WriteRow(y, new ReadOnlySpan<byte>(all + (long)y * rowBytes, rowBytes));
+                    Emit(y, new ReadOnlySpan<byte>(all + (long)y * rowBytes, rowBytes));
             }
             finally
             {
@@ -202,7 +215,7 @@ public static class ImageDecoder
             }
         }
 
-        return new RgbImage(swap ? height : width, swap ? width : height, rgb);
+        return new RgbImage(swap ? outHeight : outWidth, swap ? outWidth : outHeight, rgb);
     }
 
     private static ImageDecodeException Truncated(ImageFormat format, int rowsDecoded, int height) =>

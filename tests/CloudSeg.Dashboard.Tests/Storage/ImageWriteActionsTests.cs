@@ -45,6 +45,55 @@ public sealed class ImageWriteActionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_large_upload_streams_to_its_blob_and_one_that_breaks_off_says_so_in_a_sentence_and_stores_nothing()
+    {
+        await using var factory = new DashboardFactory(azurite.ConnectionString);
+        var uploads = factory.Services.GetRequiredService<UploadService>();
+        // A valid header followed by 12 MB more: more than the header the service holds, so the rest streams.
+        var png = SeededResults.ShapesImage().Png;
+        var large = png.Concat(new byte[12 * 1024 * 1024]).ToArray();
+        var name = $"large-{Guid.NewGuid():N}.png";
+
+        var stored = await uploads.UploadAsync(name, large.Length, new MemoryStream(large), CancellationToken.None);
+
+        Assert.Null(stored.Error);
+        Assert.Equal(large.Length, (await factory.Storage.Uploads.GetBlobClient(name).GetPropertiesAsync()).Value.ContentLength);
+
+        var broken = $"broken-{Guid.NewGuid():N}.png";
+        var outcome = await uploads.UploadAsync(broken, large.Length, new BreaksOffStream(large, UploadService.HeaderBytes + 4096), CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Interrupted(broken).Error, outcome.Error);
+        Assert.DoesNotContain("Exception", outcome.Error);
+        Assert.False(await factory.Storage.Uploads.GetBlobClient(broken).ExistsAsync());
+        Assert.Null(await factory.Storage.GetImageAsync(broken));
+    }
+
+    /// <summary>Gives <paramref name="bytes"/> up to <paramref name="breakAt"/>, then fails as a dropped browser connection does.</summary>
+    private sealed class BreaksOffStream(byte[] bytes, int breakAt) : Stream
+    {
+        private int _position;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position >= breakAt) throw new IOException("The browser connection was lost.");
+            var n = Math.Min(count, Math.Min(breakAt, bytes.Length) - _position);
+            Array.Copy(bytes, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public async Task Upload_refuses_files_over_the_size_limit()
     {
         await using var factory = new DashboardFactory(azurite.ConnectionString, new Dictionary<string, string?> { ["Dashboard:MaxUploadBytes"] = "100" });

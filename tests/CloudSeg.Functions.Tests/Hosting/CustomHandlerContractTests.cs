@@ -122,6 +122,19 @@ public sealed class CustomHandlerContractTests(CustomHandlerContractTests.Handle
     }
 
     [Fact]
+    public async Task A_message_that_is_not_an_event_is_poisoned_at_once_and_completes_the_invocation()
+    {
+        var body = "{\"hello\":\"" + Guid.NewGuid().ToString("N") + "\"}";
+
+        var response = await _client.PostAsync("/SegmentImage", JsonContent.Create(QueuePayload(body, dequeueCount: 1)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the host deletes the original instead of retrying it
+        Assert.Contains("Unreadable", await response.Content.ReadAsStringAsync());
+        var poisoned = (await _storage.Poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString());
+        Assert.Contains(body, poisoned);
+    }
+
+    [Fact]
     public async Task Timer_invocations_run_retraining_and_the_scanner()
     {
         var timer = new
