@@ -141,8 +141,8 @@ public sealed class HostileInputTests(StackFixture stack)
         var name = "../results/" + canary; // as recorded before names were checked
         var row = ImageIndexEntity.ForBlob(name);
         row.Status = ImageStatus.Failed;
-        row.ErrorKind = FailureKind.BlobMissing;
-        row.Error = "The uploaded blob no longer exists.";
+        row.ErrorKind = FailureKind.BadInput;
+        row.Error = "Not an image.";
         row.ProcessedAt = DateTimeOffset.UtcNow;
         await stack.Storage.UpsertImageAsync(row);
         var page = await stack.NewPageAsync();
