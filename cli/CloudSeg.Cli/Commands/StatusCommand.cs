@@ -16,14 +16,14 @@ public static class StatusCommand
         var show = new Option<string>("--show") { Description = "Which rows to list: failed, succeeded, queued, processing, or none", DefaultValueFactory = _ => ImageStatus.Failed };
         var prefix = new Option<string?>("--prefix") { Description = "Only blobs whose name starts with this" };
         var limit = new Option<int>("--limit") { Description = "Rows to list at most", DefaultValueFactory = _ => 20 };
-        var connection = UploadCommand.ConnectionOption();
+        var connection = StorageConnection.Option();
         var command = new Command("status", "Show how many uploads are queued, processing, succeeded and failed, the queues, the current model and the latest failures")
         {
             show, prefix, limit, connection,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var storage = UploadCommand.Connect(parse.GetValue(connection));
+            var storage = StorageConnection.Connect(parse.GetValue(connection));
             try
             {
                 await storage.EnsureCreatedAsync(ct);

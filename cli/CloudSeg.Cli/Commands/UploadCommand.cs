@@ -19,14 +19,14 @@ public static class UploadCommand
         var prefix = new Option<string>("--prefix") { Description = "Blob name prefix (a \"folder\" in uploads), e.g. holiday/", DefaultValueFactory = _ => "" };
         var wait = new Option<bool>("--wait") { Description = "Wait until every upload is segmented or failed and show the outcome" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 300 };
-        var connection = ConnectionOption();
+        var connection = StorageConnection.Option();
         var command = new Command("upload", "Upload images to the running system's uploads container; each gets segmented by the functions")
         {
             files, prefix, wait, timeout, connection,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var storage = Connect(parse.GetValue(connection));
+            var storage = StorageConnection.Connect(parse.GetValue(connection));
             var jobs = ImageJob.Expand(parse.GetValue(files)!);
             var receipts = new List<UploadReceipt>();
             var refused = 0;
@@ -76,19 +76,6 @@ public static class UploadCommand
             return e.Message;
         }
     }
-
-    /// <summary>--connection-string, shared with <c>status</c>: else Storage__ConnectionString, else the local system's Azurite.</summary>
-    internal static Option<string?> ConnectionOption() => new("--connection-string")
-    {
-        Description = "Storage connection string (default: $Storage__ConnectionString, else the local Azurite of `cloudseg up`)",
-    };
-
-    internal static CloudSegStorage Connect(string? connectionString) => CloudSegStorage.Create(new StorageOptions
-    {
-        ConnectionString = connectionString
-            ?? Environment.GetEnvironmentVariable("Storage__ConnectionString")
-            ?? AzuriteServer.ConnectionStringFor(AzuritePorts.Default),
-    });
 
     private static async Task<IReadOnlyList<ImageIndexEntity>> WaitAsync(CloudSegStorage storage, IReadOnlyList<UploadReceipt> receipts,
         TimeSpan timeout, CancellationToken ct)
