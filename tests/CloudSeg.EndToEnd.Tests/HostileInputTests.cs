@@ -117,7 +117,7 @@ public sealed class HostileInputTests(StackFixture stack)
 
     // Finding 3 and 12: a queued event for ../results/… made a Failures row whose Delete removed a results blob.
     [Fact]
-    public async Task An_event_for_a_traversal_name_is_dropped_logged_and_touches_nothing()
+    public async Task An_event_for_a_traversal_name_is_poisoned_logged_and_touches_nothing()
     {
         var run = Run();
         var canary = $"{run}/canary.txt";
@@ -126,7 +126,9 @@ public sealed class HostileInputTests(StackFixture stack)
 
         await stack.Storage.Requests.SendMessageAsync(EventJson(StorageNames.UploadsContainer, name));
 
-        await WaitForLogAsync(stack.Runner, line => line.Contains($"'../results/{canary}'") && line.Contains("dropped") && line.Contains("'..' segment"));
+        await WaitForLogAsync(stack.Runner, line => line.Contains($"'../results/{canary}'") && line.Contains("poison queue") && line.Contains("'..' segment"));
+        var poisoned = (await stack.Storage.Poison.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString());
+        Assert.Contains(poisoned, body => body.Contains(canary));
         Assert.True(await stack.Storage.Results.GetBlobClient(canary).ExistsAsync());
         Assert.Null(await stack.Storage.GetImageAsync(name));
     }
