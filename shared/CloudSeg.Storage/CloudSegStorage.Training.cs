@@ -33,10 +33,7 @@ public sealed partial class CloudSegStorage
     public async Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, CancellationToken ct = default)
     {
         if (steps is <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be positive.");
-        await EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {TrainingRunEntity.Partition} and (Status eq {TrainingRunStatus.Requested} or Status eq {TrainingRunStatus.Started})");
-        await foreach (var active in TrainingRuns.QueryAsync<TrainingRunEntity>(filter, maxPerPage: 1, cancellationToken: ct).ConfigureAwait(false))
+        if (await GetActiveTrainingRunAsync(ct).ConfigureAwait(false) is { } active)
             throw new InvalidOperationException($"A training run is already requested or running: {active.RunId}");
 
         var now = DateTimeOffset.UtcNow;
@@ -45,6 +42,20 @@ public sealed partial class CloudSegStorage
         run.RequestedSteps = steps;
         await SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
         return run;
+    }
+
+    /// <summary>
+    /// The run still going (requested or started, <see cref="TrainingRunActivity.IsActive"/>), or null: one query over
+    /// the whole table, however many runs ended since.
+    /// </summary>
+    public async Task<TrainingRunEntity?> GetActiveTrainingRunAsync(CancellationToken ct = default)
+    {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TrainingRunEntity.Partition} and (Status eq {TrainingRunStatus.Requested} or Status eq {TrainingRunStatus.Started})");
+        await foreach (var active in TrainingRuns.QueryAsync<TrainingRunEntity>(filter, maxPerPage: 1, cancellationToken: ct).ConfigureAwait(false))
+            return active;
+        return null;
     }
 
     /// <summary>The run with this id, or null.</summary>

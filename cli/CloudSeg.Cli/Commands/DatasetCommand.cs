@@ -45,8 +45,7 @@ public static class DatasetCommand
             {
                 await storage.EnsureCreatedAsync(ct);
                 // A run reads the split while it trains: changing it underneath would train on a mix of old and new.
-                var active = (await storage.ListTrainingRunsAsync(20, ct)).FirstActive();
-                if (active is not null)
+                if (await storage.GetActiveTrainingRunAsync(ct) is { } active)
                 {
                     CliTables.Error("dataset push", $"training run {active.RunId} is {active.Status}; push again once it has ended. Nothing was uploaded.");
                     return 1;
