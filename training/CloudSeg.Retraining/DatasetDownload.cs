@@ -1,10 +1,11 @@
 using Azure.Storage.Blobs;
+using CloudSeg.Storage;
 
 namespace CloudSeg.Retraining;
 
 /// <summary>
 /// Copies the <c>datasets</c> container into a local folder (train/ and val/, each annotations.json + images/),
-/// refusing any blob whose name would leave the folder.
+/// refusing any blob whose name <see cref="BlobNamePolicy"/> refuses (it could leave the folder).
 /// </summary>
 public static class DatasetDownload
 {
@@ -15,13 +16,12 @@ public static class DatasetDownload
     public static async Task<int> DownloadAsync(BlobContainerClient datasets, string target, CancellationToken ct)
     {
         Directory.CreateDirectory(target);
-        var root = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
         var names = new List<string>();
         await foreach (var item in datasets.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
         {
-            var path = Path.GetFullPath(Path.Combine(target, item.Name));
-            if (!path.StartsWith(root, StringComparison.Ordinal))
-                throw new InvalidDataException($"Dataset blob '{item.Name}' names a path outside the dataset; rename or remove it.");
+            // A name the policy accepts has no '.', '..' or empty segment, no leading '/' and no backslash, so it stays below target.
+            if (!BlobNamePolicy.TryValidate(item.Name, out var reason))
+                throw new InvalidDataException($"Dataset blob '{BlobNamePolicy.Display(item.Name)}' cannot be downloaded: {reason} Rename or remove it.");
             names.Add(item.Name);
         }
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (name, token) =>
