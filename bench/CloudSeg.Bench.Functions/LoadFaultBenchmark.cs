@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CloudSeg.Functions.LocalRunner;
 using CloudSeg.LocalEnvironment;
 using CloudSeg.Storage;
@@ -17,21 +18,11 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
 
     public async Task<BenchReport> RunAsync(CancellationToken ct)
     {
-        var work = Directory.CreateTempSubdirectory("cloudseg-bench-functions-").FullName;
-        await using var azurite = await AzuriteServer.StartAsync(repoRoot, Path.Combine(work, "azurite"), AzuritePorts.Free(),
-            Path.Combine(work, "azurite.log"), ct);
-        var storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = azurite.ConnectionString });
-        await storage.EnsureCreatedAsync(ct);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Functions:MaxConcurrentImages"] = options.Concurrency.ToString(),
-            ["Functions:VisibilityTimeout"] = "00:00:15",
-            ["Segmenter:IntraOpThreads"] = options.IntraOpThreads.ToString(),
-            ["Models:CacheDirectory"] = Path.Combine(work, "models"),
-            ["LocalRunner:RunTrainingSchedule"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        await using var stack = await BenchStack.StartAsync(repoRoot, "functions", ct);
+        var (work, storage) = (stack.Work, stack.Storage);
+        var settings = stack.RunnerSettings(options.IntraOpThreads);
+        settings["Functions:MaxConcurrentImages"] = options.Concurrency.ToString(CultureInfo.InvariantCulture);
+        settings["Functions:VisibilityTimeout"] = "00:00:15";
         var images = Directory.GetFiles(options.ImagesDirectory)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .Order(StringComparer.Ordinal)
@@ -60,7 +51,7 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
         var downtime = TimeSpan.Zero;
         while (true)
         {
-            var finished = await CountFinishedAsync(storage, ct);
+            var finished = await stack.CountFinishedAsync(Prefix, ct);
             peakBytes = Math.Max(peakBytes, runner.PeakResidentBytes() ?? 0);
             if (killAt.Count > 0 && finished >= killAt.Peek())
             {
@@ -119,16 +110,6 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
                 Median(rows.Select(r => r.RenderMs)),
                 Median(rows.Select(r => r.TotalMs))),
             ModelVersions: rows.Select(r => r.ModelVersion ?? "none").Distinct().ToList());
-    }
-
-    private static async Task<int> CountFinishedAsync(CloudSegStorage storage, CancellationToken ct)
-    {
-        var finished = 0;
-        await foreach (var row in storage.QueryImagesAsync(new ImageQuery { NamePrefix = Prefix }, [nameof(ImageIndexEntity.Status)], ct))
-        {
-            if (row.IsFinished) finished++;
-        }
-        return finished;
     }
 
     private static double Median(IEnumerable<double?> values)

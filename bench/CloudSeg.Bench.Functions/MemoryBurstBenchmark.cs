@@ -20,19 +20,9 @@ internal sealed class MemoryBurstBenchmark(BenchOptions options, string repoRoot
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var work = Directory.CreateTempSubdirectory("cloudseg-bench-memory-").FullName;
-        await using var azurite = await AzuriteServer.StartAsync(repoRoot, Path.Combine(work, "azurite"), AzuritePorts.Free(),
-            Path.Combine(work, "azurite.log"), ct);
-        var storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = azurite.ConnectionString });
-        await storage.EnsureCreatedAsync(ct);
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
-            ["Segmenter:IntraOpThreads"] = options.IntraOpThreads.ToString(CultureInfo.InvariantCulture),
-            ["Models:CacheDirectory"] = Path.Combine(work, "models"),
-            ["LocalRunner:RunTrainingSchedule"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        await using var stack = await BenchStack.StartAsync(repoRoot, "memory", ct);
+        var (work, storage) = (stack.Work, stack.Storage);
+        var settings = stack.RunnerSettings(options.IntraOpThreads);
         var samples = Directory.GetFiles(options.ImagesDirectory, "*.jpg").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
         var bomb = BombPng(BombSide);
         Console.WriteLine($"Memory benchmark: {options.Bombs} PNGs of {bomb.Length:N0} bytes decoding to {BombSide}x{BombSide}, " +
@@ -42,7 +32,7 @@ internal sealed class MemoryBurstBenchmark(BenchOptions options, string repoRoot
         await runner.WaitHealthyAsync(TimeSpan.FromMinutes(2), ct);
 
         // Warm up (model loaded, first images through, thread pools grown) so "idle before" is a working host at rest.
-        await UploadAndWaitAsync(storage, Enumerable.Range(0, 12).Select(i => ($"warm/{i:D3}.jpg", samples[i % samples.Count])).ToList(), ct);
+        await UploadAndWaitAsync(stack, Enumerable.Range(0, 12).Select(i => ($"warm/{i:D3}.jpg", samples[i % samples.Count])).ToList(), ct);
         var idleBefore = await SettledResidentBytesAsync(runner, ct);
 
         var clock = Stopwatch.StartNew();
@@ -60,7 +50,7 @@ internal sealed class MemoryBurstBenchmark(BenchOptions options, string repoRoot
             }
         }, ct);
         long peak = 0;
-        while (!stream.IsCompleted || !await AllFinishedAsync(storage, options.Normal + options.Bombs, ct))
+        while (!stream.IsCompleted || !await AllFinishedAsync(stack, options.Normal + options.Bombs, ct))
         {
             peak = Math.Max(peak, runner.PeakResidentBytes() ?? 0);
             await Task.Delay(200, ct);
@@ -97,20 +87,15 @@ internal sealed class MemoryBurstBenchmark(BenchOptions options, string repoRoot
         return latencies.Count == options.Normal ? 0 : 1;
     }
 
-    private static async Task UploadAndWaitAsync(CloudSegStorage storage, IReadOnlyList<(string Name, byte[] Bytes)> images, CancellationToken ct)
+    private static async Task UploadAndWaitAsync(BenchStack stack, IReadOnlyList<(string Name, byte[] Bytes)> images, CancellationToken ct)
     {
-        foreach (var (name, bytes) in images) await storage.UploadImageAsync(name, new MemoryStream(bytes), ct: ct);
-        await Poll.UntilAsync(() => AllFinishedAsync(storage, images.Count, ct), "the warm-up images", TimeSpan.FromMinutes(2), ct);
+        foreach (var (name, bytes) in images) await stack.Storage.UploadImageAsync(name, new MemoryStream(bytes), ct: ct);
+        await Poll.UntilAsync(() => AllFinishedAsync(stack, images.Count, ct), "the warm-up images", TimeSpan.FromMinutes(2), ct);
     }
 
-    private static async Task<bool> AllFinishedAsync(CloudSegStorage storage, int expected, CancellationToken ct)
-    {
-        var finished = 0;
-        await foreach (var row in storage.QueryImagesAsync(new ImageQuery(), [nameof(ImageIndexEntity.Status)], ct))
-            if (row.IsFinished) finished++;
+    private static async Task<bool> AllFinishedAsync(BenchStack stack, int expected, CancellationToken ct) =>
         // Warm-up rows are counted too once they exist; callers compare against what they are waiting for.
-        return finished >= expected && await storage.GetQueueDepthAsync(ct) == 0;
-    }
+        await stack.CountFinishedAsync("", ct) >= expected && await stack.Storage.GetQueueDepthAsync(ct) == 0;
 
     // Resident memory after the host has had IdleSettle with nothing to do.
     private static async Task<long> SettledResidentBytesAsync(LocalRunnerProcess runner, CancellationToken ct)
