@@ -1,3 +1,4 @@
+using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 
 namespace CloudSeg.Inference;

@@ -1,3 +1,5 @@
+using CloudSeg.ModelCards;
+
 namespace CloudSeg.Inference;
 
 /// <summary>How an upright RGB image becomes the graph's float [3,H,W] input for one model format.</summary>

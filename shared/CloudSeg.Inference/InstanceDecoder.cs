@@ -1,5 +1,6 @@
 using CloudSeg.Core.Geometry;
 using CloudSeg.Core.Masks;
+using CloudSeg.ModelCards;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

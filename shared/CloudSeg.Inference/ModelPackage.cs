@@ -1,3 +1,5 @@
+using CloudSeg.ModelCards;
+
 namespace CloudSeg.Inference;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using CloudSeg.ModelCards;
+
 namespace CloudSeg.Inference.Tests;
 
 public sealed class ModelPackageTests : IDisposable

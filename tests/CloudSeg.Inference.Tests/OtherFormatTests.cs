@@ -1,3 +1,4 @@
+using CloudSeg.ModelCards;
 using CloudSeg.Tests;
 using Xunit.Abstractions;
 

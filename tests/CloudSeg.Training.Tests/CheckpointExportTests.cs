@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CloudSeg.Core.Imaging;
+using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Engine;
 using CloudSeg.Training.Export;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudSeg.Core.Coco;
 using CloudSeg.Datasets;
 using CloudSeg.Datasets.Shapes;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Engine;
 using Microsoft.Extensions.Logging.Abstractions;
 

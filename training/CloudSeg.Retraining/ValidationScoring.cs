@@ -24,7 +24,7 @@ public static class ValidationScoring
         var source = FolderDatasetSource.Open(validationFolder);
         var groundTruth = await source.ReadAnnotationsAsync(ct).ConfigureAwait(false);
         var categoryByName = groundTruth.Categories.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
-        using var segmenter = InstanceSegmenter.Load(packageDirectory, new SegmenterOptions
+        using var segmenter = SegmenterFactory.Load(packageDirectory, new SegmenterOptions
         {
             ScoreThreshold = scoreThreshold, UseMaskIouRescoring = false, IntraOpThreads = threads,
         });

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CloudSeg.Cli.Segmenting;
 using CloudSeg.Core.Imaging;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using Spectre.Console;
 
 namespace CloudSeg.Cli.Commands;
@@ -39,7 +40,7 @@ public static class BenchCommand
             {
                 using var segmenter = ModelOptions.Load(parse, model, options);
                 AnsiConsole.MarkupLineInterpolated(
-                    $"Model [bold]{segmenter.Card.Name}[/] ({segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}, {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)} threads; {jobs.Count} image(s) × {passes} pass(es) after a warm-up pass");
+                    $"Model [bold]{segmenter.Card.Name}[/] ({segmenter.Architecture.ToCardName()}, {segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}, {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)} threads; {jobs.Count} image(s) × {passes} pass(es) after a warm-up pass");
                 var pipeline = new SegmentPipeline(segmenter, new SegmentRequestOptions(), output.FullName);
                 using var bareRun = parse.GetValue(bare)
                     ? new BareRunBenchmark(parse.GetValue(model) ?? DefaultModel.Resolve(), options, ImageDecoder.DecodeFile(jobs[0].Path))

@@ -31,10 +31,10 @@ public static class ModelOptions
         IntraOpThreads = parse.GetValue(threads),
     };
 
-    public static InstanceSegmenter Load(ParseResult parse, Option<string?> model, SegmenterOptions options)
+    public static ISegmenter Load(ParseResult parse, Option<string?> model, SegmenterOptions options)
     {
         var path = parse.GetValue(model) ?? DefaultModel.Resolve();
         using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        return InstanceSegmenter.Load(path, options, logging.CreateLogger("cloudseg"));
+        return SegmenterFactory.Load(path, options, logging.CreateLogger("cloudseg"));
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using Spectre.Console;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using CloudSeg.Cli.Segmenting;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -35,7 +36,7 @@ public static class SegmentCommand
                 return 2;
             }
 
-            InstanceSegmenter segmenter;
+            ISegmenter segmenter;
             try
             {
                 var options = ModelOptions.Segmenter(parse, format, threads);
@@ -58,7 +59,7 @@ public static class SegmentCommand
                 };
                 var outputDirectory = parse.GetValue(output)!.FullName;
                 AnsiConsole.MarkupLineInterpolated(
-                    $"Model [bold]{segmenter.Card.Name}[/] {segmenter.Card.Version} ({segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}; {jobs.Count} image(s) → {outputDirectory}");
+                    $"Model [bold]{segmenter.Card.Name}[/] {segmenter.Card.Version} ({segmenter.Architecture.ToCardName()}, {segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}; {jobs.Count} image(s) → {outputDirectory}");
 
                 var clock = Stopwatch.StartNew();
                 IReadOnlyList<ImageOutcome> outcomes = [];

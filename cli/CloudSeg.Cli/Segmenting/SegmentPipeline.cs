@@ -9,7 +9,7 @@ namespace CloudSeg.Cli.Segmenting;
 /// Segments many images with one model as a three-stage pipeline — decode | model | encode+write — so decoding the next
 /// image and writing the previous one's files overlap the model run of the current one. Bad images fail alone.
 /// </summary>
-public sealed class SegmentPipeline(InstanceSegmenter segmenter, SegmentRequestOptions request, string outputDirectory)
+public sealed class SegmentPipeline(ISegmenter segmenter, SegmentRequestOptions request, string outputDirectory)
 {
     // Two images waiting per stage keeps every stage busy without holding many decoded images in memory.
     private const int StageBuffer = 2;

@@ -6,13 +6,13 @@ namespace CloudSeg.Functions.Models;
 /// A loaded segmenter plus the count of images using it. When a newer model replaces it, it is retired and disposed
 /// only once the last in-flight image has released it, so a hot swap never pulls a session from under running work.
 /// </summary>
-internal sealed class LoadedModel(InstanceSegmenter segmenter, string version, string source)
+internal sealed class LoadedModel(ISegmenter segmenter, string version, string source)
 {
     private readonly Lock _gate = new();
     private int _users;
     private bool _retired;
 
-    public InstanceSegmenter Segmenter { get; } = segmenter;
+    public ISegmenter Segmenter { get; } = segmenter;
 
     /// <summary>The registry version (or the bundled model's card version); the idempotency key with the blob ETag.</summary>
     public string Version { get; } = version;

@@ -9,7 +9,7 @@ public sealed class ModelLease : IDisposable
 
     internal ModelLease(LoadedModel model) => _model = model;
 
-    public InstanceSegmenter Segmenter => (_model ?? throw new ObjectDisposedException(nameof(ModelLease))).Segmenter;
+    public ISegmenter Segmenter => (_model ?? throw new ObjectDisposedException(nameof(ModelLease))).Segmenter;
 
     public string Version => (_model ?? throw new ObjectDisposedException(nameof(ModelLease))).Version;
 

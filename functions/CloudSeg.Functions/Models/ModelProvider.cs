@@ -1,4 +1,5 @@
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using Microsoft.Extensions.Logging;
 
 namespace CloudSeg.Functions.Models;
@@ -33,7 +34,7 @@ public sealed class ModelProvider(ILogger<ModelProvider> logger) : IDisposable
     }
 
     /// <summary>Makes <paramref name="segmenter"/> current and retires the previous model.</summary>
-    public void Swap(InstanceSegmenter segmenter, string version, string source)
+    public void Swap(ISegmenter segmenter, string version, string source)
     {
         var previous = Interlocked.Exchange(ref _current, new LoadedModel(segmenter, version, source));
         logger.LogInformation("Serving model {ModelVersion} ({ModelName}, {ExecutionProvider}) from {ModelSource}; previous {PreviousVersion}",

@@ -1,5 +1,6 @@
 using Azure;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -117,6 +118,6 @@ public sealed class ModelRegistryWatcher(
         return ModelRegistry.BundledVersionPrefix + (safe.Length == 0 ? "0" : safe);
     }
 
-    private InstanceSegmenter Load(string folder) =>
-        InstanceSegmenter.Load(folder, segmenterOptions.Value, loggerFactory.CreateLogger<InstanceSegmenter>());
+    private ISegmenter Load(string folder) =>
+        SegmenterFactory.Load(folder, segmenterOptions.Value, loggerFactory.CreateLogger<ISegmenter>());
 }

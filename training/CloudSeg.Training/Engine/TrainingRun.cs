@@ -3,6 +3,7 @@ using CloudSeg.Datasets;
 using CloudSeg.Datasets.Augmentation;
 using CloudSeg.Datasets.Sources;
 using CloudSeg.Evaluation.Metrics;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using CloudSeg.Evaluation.Sources;

@@ -1,4 +1,5 @@
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Import;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CloudSeg.Evaluation.Sources;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Engine;
 
 namespace CloudSeg.Training.Export;

@@ -21,7 +21,7 @@ public static class ExportVerification
     public static async Task<IReadOnlyList<ExportCheck>> VerifyAsync(MaskRcnn model, string packageDirectory,
         IEnumerable<string> imagePaths, CancellationToken cancellationToken)
     {
-        using var segmenter = InstanceSegmenter.Load(packageDirectory,
+        using var segmenter = SegmenterFactory.Load(packageDirectory,
             new SegmenterOptions { PreferCuda = false, ScoreThreshold = 0f, UseMaskIouRescoring = false });
         model.eval();
         var checks = new List<ExportCheck>();

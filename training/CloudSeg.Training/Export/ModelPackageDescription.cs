@@ -1,4 +1,5 @@
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 
 namespace CloudSeg.Training.Export;
 

@@ -2,15 +2,20 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudSeg.Core.Masks;
 
-namespace CloudSeg.Inference;
+namespace CloudSeg.ModelCards;
 
 /// <summary>
-/// What a model package says about its ONNX graph (<c>model.card.json</c>): graph contract, class names (index 0 is the
-/// background), default thresholds, how it scored and how it was trained.
+/// What a model package says about its ONNX graph (<c>model.card.json</c>): architecture, who exported the graph, class
+/// names (index 0 is the background), default thresholds, how it scored and how it was trained. The one card type every
+/// part of CloudSeg reads and writes.
 /// </summary>
 public sealed record ModelCard
 {
-    /// <summary>"torchvision", "modelzoo" or "cloudseg"; null lets the segmenter detect it from the graph.</summary>
+    /// <summary>The network family; absent in cards written before YOLACT and YOLO-seg, which are all Mask R-CNN.</summary>
+    [JsonPropertyName("architecture")] public ModelArchitecture Architecture { get; init; } = ModelArchitecture.MaskRcnn;
+
+    /// <summary>Who exported the graph, which fixes its input/output contract: "torchvision", "modelzoo", "cloudseg" or
+    /// "ultralytics"; null lets the segmenter detect it from the graph.</summary>
     [JsonPropertyName("format")] public string? Format { get; init; }
 
     [JsonPropertyName("name")] public string Name { get; init; } = "unnamed";
@@ -70,6 +75,20 @@ public sealed record ModelCard
         catch (JsonException e)
         {
             throw new InvalidDataException($"Model card {path} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A card from its JSON text (e.g. a registry blob); <paramref name="source"/> names it in errors.</summary>
+    public static ModelCard Parse(string json, string source = "model card")
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelCard>(json, JsonOptions)
+                   ?? throw new InvalidDataException($"The {source} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The {source} is not a valid model card: {e.Message}", e);
         }
     }
 

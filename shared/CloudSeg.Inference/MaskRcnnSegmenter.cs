@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CloudSeg.Core.Imaging;
+using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace CloudSeg.Inference;
 /// instances with COCO RLE masks. One instance serves concurrent callers: ONNX Runtime's Run is thread-safe and
 /// everything else here is per call.
 /// </summary>
-public sealed class InstanceSegmenter : IDisposable
+public sealed class MaskRcnnSegmenter : ISegmenter
 {
     private readonly InferenceSession _session;
     private readonly SegmenterOptions _options;
@@ -23,7 +24,7 @@ public sealed class InstanceSegmenter : IDisposable
     private readonly string _inputName;
     private readonly InstanceDecoder _decoder;
 
-    private InstanceSegmenter(InferenceSession session, string provider, ModelCard card, ModelFormat format, OutputRoles roles,
+    private MaskRcnnSegmenter(InferenceSession session, string provider, ModelCard card, ModelFormat format, OutputRoles roles,
         string inputName, bool masksArePasted, SegmenterOptions options)
     {
         _session = session;
@@ -39,6 +40,8 @@ public sealed class InstanceSegmenter : IDisposable
 
     public ModelCard Card { get; }
 
+    public ModelArchitecture Architecture => ModelArchitecture.MaskRcnn;
+
     public ModelFormat Format { get; }
 
     /// <summary>"CUDA" or "CPU".</summary>
@@ -48,15 +51,19 @@ public sealed class InstanceSegmenter : IDisposable
     /// or a torchvision graph whose paste stage was cut at load time).</summary>
     public bool PastesMasks => !_decoder.MasksArePasted;
 
-    public static InstanceSegmenter Load(string modelPath, SegmenterOptions options, ILogger? logger = null)
+    public static MaskRcnnSegmenter Load(string modelPath, SegmenterOptions options, ILogger? logger = null)
+    {
+        var package = ModelPackage.Locate(modelPath);
+        return Load(package, package.ReadCard(), OnnxModelFile.Read(package.OnnxPath), options, logger);
+    }
+
+    /// <summary>Loads the graph <paramref name="model"/> read from <paramref name="package"/> (see <see cref="SegmenterFactory"/>).</summary>
+    internal static MaskRcnnSegmenter Load(ModelPackage package, ModelCard card, ModelProto model, SegmenterOptions options, ILogger? logger)
     {
         logger ??= NullLogger.Instance;
-        var package = ModelPackage.Locate(modelPath);
-        var card = package.ReadCard();
         if (options.ClassNames is { Count: > 0 } names)
             card = card with { Classes = names };
 
-        var model = OnnxModelFile.Read(package.OnnxPath);
         var signature = GraphSignature.Of(model.Graph);
         var input = signature.Inputs.Count == 1 && signature.Inputs[0] is { Rank: 3, IsFloat: true } only
             ? only
@@ -64,6 +71,8 @@ public sealed class InstanceSegmenter : IDisposable
         var roles = OutputRoles.Resolve(signature);
         var maskAnalysis = MaskPasteCut.Analyse(model.Graph, roles.Masks);
         var format = FormatDetection.Resolve(options.Format, card, model, roles, maskAnalysis);
+        if (format == ModelFormat.Ultralytics)
+            throw new InvalidDataException($"{package.OnnxPath}: an Ultralytics export is a YOLO-seg graph, not Mask R-CNN; its card must say \"architecture\": \"yolo_seg\".");
 
         var originalRoles = roles;
         // The model zoo contract returns RoI masks by definition.
@@ -108,14 +117,10 @@ public sealed class InstanceSegmenter : IDisposable
             "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
             card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",
             card.Classes.Count);
-        return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
+        return new MaskRcnnSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
     }
 
-    /// <summary>
-    /// The largest size at which the model looks at a <paramref name="width"/>×<paramref name="height"/> picture: the
-    /// size its input is resized to (by us, or inside the graph as its card says). Decoding the picture any larger only
-    /// costs memory; segment the smaller image with <see cref="SegmentRequestOptions.SourceSize"/> to get full-size results.
-    /// </summary>
+    /// <summary>The size the input is resized to (by us, or inside the graph as its card says).</summary>
     public (int Width, int Height) WorkingSize(int width, int height)
     {
         var geometry = InputGeometry.Plan(width, height, _recipe, _options.MaxInputSide, 0);
@@ -147,7 +152,7 @@ public sealed class InstanceSegmenter : IDisposable
         ct.ThrowIfCancellationRequested();
 
         clock.Restart();
-        using var outputs = Run(input, ct);
+        using var outputs = CancellableRun.Run(_session, _inputName, input, _roles.Names, ct);
         var model = clock.Elapsed;
 
         clock.Restart();
@@ -160,25 +165,6 @@ public sealed class InstanceSegmenter : IDisposable
 
         return new Segmentation(geometry.ImageWidth, geometry.ImageHeight, instances,
             new StageTimings { Preprocess = preprocess, Model = model, Postprocess = postprocess });
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> Run(OrtValue input, CancellationToken ct)
-    {
-        using var runOptions = new RunOptions();
-        // Give the CPU arena's unused chunks back after each run: one large picture would otherwise leave the arena at
-        // its peak size for the life of the process.
-        runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
-        // Terminate makes a Run in progress stop at the next operator; ONNX Runtime then throws, which we turn into
-        // the cancellation the caller asked for.
-        using var registration = ct.Register(() => runOptions.Terminate = true);
-        try
-        {
-            return _session.Run(runOptions, [_inputName], [input], _roles.Names);
-        }
-        catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(ct);
-        }
     }
 
     public void Dispose() => _session.Dispose();
