@@ -15,7 +15,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
     public async Task Modelzoo_graph_gets_resized_bgr_input_and_its_28x28_masks_are_pasted(string image)
     {
         var expected = ExpectedOutputs.Read(RepoPaths.FixtureModel("modelzoo-tiny"))[image];
-        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("modelzoo-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
+        using var segmenter = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("modelzoo-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
         Assert.Equal(ModelFormat.ModelZoo, segmenter.Format);
 
         var result = await segmenter.SegmentAsync(FixtureComparison.LoadImage(image), AllDetections);
@@ -31,7 +31,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
     public async Task Cloudseg_graph_rescoring_by_mask_iou_is_on_by_default_and_switchable()
     {
         var expected = ExpectedOutputs.Read(RepoPaths.FixtureModel("cloudseg-tiny"))["landscape_320x240"];
-        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("cloudseg-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
+        using var segmenter = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("cloudseg-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
         var image = FixtureComparison.LoadImage("landscape_320x240");
         Assert.Equal(ModelFormat.CloudSeg, segmenter.Format);
         Assert.True(segmenter.PastesMasks);
@@ -49,7 +49,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
     public async Task Cloudseg_card_with_aligned_paste_keeps_every_mask_inside_its_box()
     {
         using var folder = CopyOfCloudsegTiny(maskPaste: "aligned");
-        using var segmenter = InstanceSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 });
+        using var segmenter = MaskRcnnSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 });
 
         var result = await segmenter.SegmentAsync(FixtureComparison.LoadImage("landscape_320x240"), AllDetections);
 
@@ -68,7 +68,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
     public void An_unknown_mask_paste_in_the_card_fails_the_load()
     {
         using var folder = CopyOfCloudsegTiny(maskPaste: "sideways");
-        var error = Assert.Throws<InvalidDataException>(() => InstanceSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 }));
+        var error = Assert.Throws<InvalidDataException>(() => MaskRcnnSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 }));
         Assert.Contains("mask_paste", error.Message);
     }
 
@@ -93,7 +93,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
         var onnx = Path.Combine(folder.Path, "exported.onnx");
         File.Copy(Path.Combine(RepoPaths.FixtureModel(fixture), "model.onnx"), onnx);
 
-        using var segmenter = InstanceSegmenter.Load(onnx, new SegmenterOptions { IntraOpThreads = 1 });
+        using var segmenter = MaskRcnnSegmenter.Load(onnx, new SegmenterOptions { IntraOpThreads = 1 });
 
         Assert.Equal(format, segmenter.Format);
         Assert.Equal("exported", segmenter.Card.Name);
@@ -104,7 +104,7 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
     public void Explicit_format_overrides_the_card()
     {
         // The cloudseg fixture is torchvision's contract plus mask_iou, so reading it as torchvision must work too.
-        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("cloudseg-tiny"),
+        using var segmenter = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("cloudseg-tiny"),
             new SegmenterOptions { Format = ModelFormat.Torchvision, IntraOpThreads = 1 });
         Assert.Equal(ModelFormat.Torchvision, segmenter.Format);
     }
@@ -115,10 +115,10 @@ public sealed class OtherFormatTests(ITestOutputHelper log)
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "model.onnx");
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
-        var error = Assert.ThrowsAny<Exception>(() => InstanceSegmenter.Load(folder.Path, new SegmenterOptions()));
+        var error = Assert.ThrowsAny<Exception>(() => MaskRcnnSegmenter.Load(folder.Path, new SegmenterOptions()));
         Assert.NotNull(error.Message);
 
-        var missing = Assert.Throws<FileNotFoundException>(() => InstanceSegmenter.Load(Path.Combine(folder.Path, "nope"), new SegmenterOptions()));
+        var missing = Assert.Throws<FileNotFoundException>(() => MaskRcnnSegmenter.Load(Path.Combine(folder.Path, "nope"), new SegmenterOptions()));
         Assert.Contains("does not exist", missing.Message);
     }
 }

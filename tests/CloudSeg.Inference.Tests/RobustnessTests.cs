@@ -68,7 +68,7 @@ public sealed class RobustnessTests(TorchvisionSegmenterFixture fixture) : IClas
     [InlineData(9, 1500)]
     public async Task Modelzoo_preprocessing_handles_extreme_sizes_too(int width, int height)
     {
-        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("modelzoo-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
+        using var segmenter = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("modelzoo-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
 
         var result = await segmenter.SegmentAsync(Textured(width, height), AllDetections);
 
@@ -84,7 +84,7 @@ public sealed class RobustnessTests(TorchvisionSegmenterFixture fixture) : IClas
     [Fact]
     public async Task Without_the_cut_the_graph_pastes_the_same_masks()
     {
-        using var uncut = InstanceSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
+        using var uncut = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
             new SegmenterOptions { CutMaskPasting = false, IntraOpThreads = 1 });
         Assert.False(uncut.PastesMasks);
         var image = FixtureComparison.LoadImage("portrait_180x260");
@@ -106,7 +106,7 @@ public sealed class RobustnessTests(TorchvisionSegmenterFixture fixture) : IClas
         // The fixture's wide_400x120 matches torchvision only because the graph's resize arithmetic is rewritten:
         // left as exported, the graph resizes it to 512 columns where torchvision makes 511.
         var expected = ExpectedOutputs.Read(RepoPaths.FixtureModel("torchvision-tiny"))["wide_400x120"];
-        using var asExported = InstanceSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
+        using var asExported = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
             new SegmenterOptions { FixResizeRounding = false, IntraOpThreads = 1 });
 
         var result = await asExported.SegmentAsync(FixtureComparison.LoadImage("wide_400x120"), AllDetections);

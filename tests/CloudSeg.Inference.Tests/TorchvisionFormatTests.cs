@@ -5,8 +5,8 @@ namespace CloudSeg.Inference.Tests;
 
 public sealed class TorchvisionSegmenterFixture : IDisposable
 {
-    public InstanceSegmenter Segmenter { get; } =
-        InstanceSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
+    public MaskRcnnSegmenter Segmenter { get; } =
+        MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"), new SegmenterOptions { IntraOpThreads = 1 });
 
     public void Dispose() => Segmenter.Dispose();
 }

@@ -28,7 +28,7 @@ public sealed class DefaultModelTests(ITestOutputHelper output) : IDisposable
         var val = Path.Combine(_directory, "val");
         var groundTruth = await CocoDatasetJson.ReadFileAsync(Path.Combine(val, "annotations.json"));
 
-        using var segmenter = InstanceSegmenter.Load(Path.Combine(RepoPaths.Root, "models", "default"), new SegmenterOptions
+        using var segmenter = MaskRcnnSegmenter.Load(Path.Combine(RepoPaths.Root, "models", "default"), new SegmenterOptions
         {
             PreferCuda = false, IntraOpThreads = 2, ScoreThreshold = 0.05f, UseMaskIouRescoring = false,
         });

@@ -10,7 +10,7 @@ using static CloudSeg.Training.Tests.ExportTestSupport;
 namespace CloudSeg.Training.Tests;
 
 /// <summary>
-/// The package `cloudseg export` writes is what the inference engine expects: <see cref="InstanceSegmenter"/> loads it
+/// The package `cloudseg export` writes is what the inference engine expects: <see cref="MaskRcnnSegmenter"/> loads it
 /// as the cloudseg format and finds the same instances (boxes, scores, mask IoU, pasted masks) as the TorchSharp model.
 /// </summary>
 [Collection(TorchSharpRandomCollection.Name)]
@@ -30,7 +30,7 @@ public sealed class ModelPackageExportTests : IDisposable
         using var input = ImageTensor(image);
         var expected = model.Detect([input])[0];
 
-        using var segmenter = InstanceSegmenter.Load(_directory, new SegmenterOptions
+        using var segmenter = MaskRcnnSegmenter.Load(_directory, new SegmenterOptions
         {
             PreferCuda = false, IntraOpThreads = 1, ScoreThreshold = 0f, UseMaskIouRescoring = false,
         });
