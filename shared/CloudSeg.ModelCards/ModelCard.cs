@@ -92,6 +92,21 @@ public sealed record ModelCard
         }
     }
 
+    /// <summary>Like <see cref="Parse"/>, for listings where one malformed card must not hide the others.</summary>
+    public static bool TryParse(string json, string source, out ModelCard? card, out string? error)
+    {
+        try
+        {
+            (card, error) = (Parse(json, source), null);
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            (card, error) = (null, e.Message);
+            return false;
+        }
+    }
+
     public void Write(string path)
     {
         using var stream = File.Create(path);
@@ -144,15 +159,15 @@ public sealed record ModelMetrics
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
 }
 
-/// <summary>The COCO summary numbers (pycocotools' stats[0..5]), as fractions in [0,1].</summary>
+/// <summary>The COCO summary numbers (pycocotools' stats[0..5]), as fractions in [0,1]; a card may give only some.</summary>
 public sealed record ApSummary
 {
-    [JsonPropertyName("AP")] public double Ap { get; init; }
-    [JsonPropertyName("AP50")] public double Ap50 { get; init; }
-    [JsonPropertyName("AP75")] public double Ap75 { get; init; }
-    [JsonPropertyName("APs")] public double ApSmall { get; init; }
-    [JsonPropertyName("APm")] public double ApMedium { get; init; }
-    [JsonPropertyName("APl")] public double ApLarge { get; init; }
+    [JsonPropertyName("AP")] public double? Ap { get; init; }
+    [JsonPropertyName("AP50")] public double? Ap50 { get; init; }
+    [JsonPropertyName("AP75")] public double? Ap75 { get; init; }
+    [JsonPropertyName("APs")] public double? ApSmall { get; init; }
+    [JsonPropertyName("APm")] public double? ApMedium { get; init; }
+    [JsonPropertyName("APl")] public double? ApLarge { get; init; }
 }
 
 public sealed record TrainingInfo

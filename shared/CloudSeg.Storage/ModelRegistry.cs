@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using CloudSeg.ModelCards;
 
 namespace CloudSeg.Storage;
 
@@ -61,7 +62,7 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
         }
     }
 
-    /// <summary>Every version in the registry, oldest first, with its card (raw JSON; the inference library parses it).</summary>
+    /// <summary>Every version in the registry, oldest first, with its card.</summary>
     public async Task<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(CancellationToken ct = default)
     {
         var versions = new List<ModelVersionInfo>();
@@ -198,4 +199,19 @@ public static class ModelSource
 }
 
 /// <summary>A version in the registry. <see cref="CardJson"/> is null while its card is not uploaded yet.</summary>
-public sealed record ModelVersionInfo(string Version, DateTimeOffset CreatedAt, long OnnxBytes, string? CardJson);
+public sealed record ModelVersionInfo(string Version, DateTimeOffset CreatedAt, long OnnxBytes, string? CardJson)
+{
+    /// <summary>The card, typed; null while it is not uploaded or when it is malformed (then <see cref="CardError"/> says why).</summary>
+    public ModelCard? Card => _card.Card;
+
+    public string? CardError => _card.Error;
+
+    private readonly (ModelCard? Card, string? Error) _card = ParseCard(Version, CardJson);
+
+    private static (ModelCard? Card, string? Error) ParseCard(string version, string? json)
+    {
+        if (json is null) return (null, null);
+        ModelCard.TryParse(json, $"card of model {version}", out var card, out var error);
+        return (card, error);
+    }
+}

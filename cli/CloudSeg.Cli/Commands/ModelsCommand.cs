@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudSeg.Inference;
-using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using Spectre.Console;
 
@@ -103,20 +102,7 @@ public static class ModelsCommand
         /// <summary>A training version's mask AP is the one its run measured on the val split; others carry theirs in the card.</summary>
         public static ModelListing From(RegisteredModel model) => new(
             model.Version, model.IsCurrent, model.Source, model.Info.CreatedAt,
-            model.Run?.MaskAp ?? CardMaskAp(model.Info.CardJson),
+            model.Run?.MaskAp ?? model.Info.Card?.Metrics?.Segm?.Ap,
             model.Run?.BaselineMaskAp, model.Run?.BaselineModelVersion, model.Run?.RunId, model.Run?.Decision);
-
-        private static double? CardMaskAp(string? cardJson)
-        {
-            if (cardJson is null) return null;
-            try
-            {
-                return JsonSerializer.Deserialize<ModelCard>(cardJson, ModelCard.JsonOptions)?.Metrics?.Segm?.Ap;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
     }
 }

@@ -16,7 +16,7 @@ public sealed class ModelsService(CloudSegStorage storage, IOptions<DashboardSec
         var models = await storage.ListModelsAsync(ct);
         var current = await storage.Registry.GetCurrentAsync(ct);
         var versions = models
-            .Select(m => new ModelVersionView(m.Version, m.Info.CreatedAt, m.Info.OnnxBytes, ModelCardView.Parse(m.Info.CardJson), m.Info.CardJson,
+            .Select(m => new ModelVersionView(m.Version, m.Info.CreatedAt, m.Info.OnnxBytes, ModelCardView.Of(m.Info), m.Info.CardJson,
                 m.IsCurrent, m.Source, m.Run))
             .ToList();
         return new ModelRegistryView(versions, current?.Pointer);

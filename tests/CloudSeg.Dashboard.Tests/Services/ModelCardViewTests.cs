@@ -44,4 +44,22 @@ public sealed class ModelCardViewTests
         Assert.Empty(ModelCardView.Parse(null).Metrics);
         Assert.Empty(ModelCardView.Parse("""{"metrics": {}}""").Metrics);
     }
+
+    [Theory]
+    [InlineData("""{ "name": "old", "format": "cloudseg" }""", "mask_rcnn")]
+    [InlineData("""{ "name": "yolo", "architecture": "yolo_seg", "format": "ultralytics" }""", "yolo_seg")]
+    public void The_architecture_is_shown_and_old_cards_are_mask_rcnn(string card, string architecture)
+    {
+        var view = ModelCardView.Parse(card);
+        Assert.Equal(architecture, view.Architecture);
+        Assert.Null(view.Problem);
+    }
+
+    [Fact]
+    public void A_malformed_card_gives_a_view_that_says_why()
+    {
+        var view = ModelCardView.Parse("""{ "architecture": "detr" }""");
+        Assert.Null(view.Name);
+        Assert.Contains("not a valid model card", view.Problem);
+    }
 }

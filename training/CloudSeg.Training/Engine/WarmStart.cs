@@ -49,6 +49,11 @@ public sealed class WarmStart : IDisposable
     {
         var card = ModelCard.Read(Path.Combine(packageDirectory, Export.ModelPackageExporter.CardFileName));
         var name = card.Version;
+        if (card.Architecture != ModelArchitecture.MaskRcnn)
+        {
+            reason = $"the current model {name} is a {card.Architecture.ToCardName()} model; the trainer builds mask_rcnn";
+            return null;
+        }
         if (File.Exists(Path.Combine(packageDirectory, Checkpoint.InfoFileName)))
         {
             var (source, info) = Checkpoint.LoadModel(packageDirectory);
