@@ -38,7 +38,7 @@ public sealed class SegmentCommandTests : IDisposable
             "--model", onnx, "--format", "modelzoo", "--classes", classes, "--score-threshold", "0", "--output", Output);
 
         Assert.True(exit == 0, console);
-        Assert.Contains("(modelzoo)", console);
+        Assert.Contains("(mask_rcnn, modelzoo)", console);
         AssertMatchesFixture("modelzoo-tiny", "portrait_180x260", imageId: 1, minFraction: 0.85);
     }
 
@@ -63,6 +63,28 @@ public sealed class SegmentCommandTests : IDisposable
         Assert.Contains("1 segmented, 3 failed", console);
         AssertMatchesFixture("torchvision-tiny", "portrait_180x260", imageId: 2);
         Assert.Empty(Directory.GetFiles(Output, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Segments_with_an_ultralytics_yolo_seg_export_given_as_it_is()
+    {
+        var onnx = Path.Combine(_work, "yolo11n-seg.onnx");
+        CloudSeg.Inference.Tests.YoloSegFixtureGraph.Write(onnx);
+        // Landscape 400×200: letterboxed at scale 1.6 below a 160-pixel grey band; white where the fixture's first box is.
+        var pixels = new byte[400 * 200 * 3];
+        for (var y = 50; y < 150; y++) pixels.AsSpan((y * 400 + 100) * 3, 200 * 3).Fill(255);
+        var picture = Path.Combine(_work, "wide.png");
+        File.WriteAllBytes(picture, ImageEncoder.Png(new RgbImage(400, 200, pixels)));
+
+        var (exit, console) = await CliRunner.RunAsync("segment", picture, "--model", onnx, "--output", Output);
+
+        Assert.True(exit == 0, console);
+        Assert.Contains("(yolo_seg, ultralytics)", console);
+        using var json = File.OpenRead(Path.Combine(Output, "wide.json"));
+        var results = CocoResultsJson.Read(json);
+        Assert.Equal([1, 2], results.Select(r => r.CategoryId));
+        Assert.Equal([100f, 50f, 200f, 100f], results[0].Bbox.Select(v => MathF.Round(v, 2)));
+        Assert.Equal((200, 400), (results[0].Segmentation!.Height, results[0].Segmentation!.Width));
     }
 
     [Fact]
