@@ -41,7 +41,7 @@ public sealed class CheckpointExportTests : IDisposable
         var onnx = OnnxModelFile.Read(result.OnnxPath);
         Assert.Equal(["boxes", "labels", "scores", "masks", "mask_iou"], onnx.Graph.Output.Select(o => o.Name));
         Assert.Contains(onnx.MetadataProps, p => p.Key == "cloudseg.format" && p.Value == "cloudseg");
-        Assert.Equal(Classes, CloudSeg.Inference.ModelCard.Read(result.CardPath).Classes);
+        Assert.Equal(Classes, ModelCard.Read(result.CardPath).Classes);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class TrainingRunTests : IDisposable
             Assert.True(File.Exists(Path.Combine(outcome.ModelDirectory, file)), file);
         Assert.Equal(2, outcome.Checks.Count);
         Assert.All(outcome.Checks, c => Assert.True(c.Agrees, c.ToString()));
-        var card = CloudSeg.Inference.ModelCard.Read(Path.Combine(outcome.ModelDirectory, "model.card.json"));
+        var card = ModelCard.Read(Path.Combine(outcome.ModelDirectory, "model.card.json"));
         Assert.Equal(info.Classes, card.Classes);
         Assert.Equal(outcome.Evaluation.Columns.Single(c => c.Name == "segm_rescored").Summary.AP, card.Metrics!.SegmRescored!.Ap);
         Assert.StartsWith("sha256:", card.Training!.DataDigest);

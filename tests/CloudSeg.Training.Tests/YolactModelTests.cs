@@ -1,0 +1,113 @@
+using CloudSeg.Training.Ops;
+using CloudSeg.Training.Yolact;
+using static TorchSharp.torch;
+
+namespace CloudSeg.Training.Tests;
+
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class YolactModelTests
+{
+    static YolactOptions TinyOptions() => YolactOptions.Small(numClasses: 3, imageSize: 128) with { PrototypeCount = 8, HeadChannels = 32 };
+
+    [Fact]
+    public void Priors_follow_the_paper_one_per_aspect_ratio_on_every_cell_scaled_to_the_input()
+    {
+        using var priors = PriorGenerator.Generate([(2, 2), (1, 1)], 550, [24, 48], [1.0, 0.5, 2.0]);
+
+        Assert.Equal(new long[] { (4 + 1) * 3, 4 }, priors.shape);
+        // First cell of P3 (centre 137.5, 137.5), ratio 1: a 24-pixel square; ratio ½: 24·√½ wide, 24/√½ high.
+        var first = priors[0].data<float>().ToArray();
+        Assert.Equal(new[] { 125.5f, 125.5f, 149.5f, 149.5f }, first);
+        var tall = priors[1].data<float>().ToArray();
+        Assert.Equal(24 * MathF.Sqrt(0.5f), tall[2] - tall[0], 3);
+        Assert.Equal(24 / MathF.Sqrt(0.5f), tall[3] - tall[1], 3);
+    }
+
+    [Fact]
+    public void Fast_nms_keeps_a_box_unless_a_higher_scored_box_of_its_class_overlaps_it()
+    {
+        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 0, 11, 10, 50, 50, 60, 60, 0, 0, 10, 10 }).view(4, 4);
+        // Two classes: class 0 scores the first three, class 1 only the last.
+        using var scores = tensor(new float[] { 0.9f, 0, 0.8f, 0, 0.7f, 0, 0, 0.6f }).view(4, 2);
+
+        var (indices, classes, kept) = FastNms.Apply(boxes, scores, scoreThreshold: 0.05, iouThreshold: 0.5, topK: 4, maxDetections: 10);
+
+        // The second box overlaps the first (IoU 0.82) and goes; the same box in another class stays.
+        Assert.Equal(new long[] { 0, 2, 3 }, indices.data<long>().ToArray());
+        Assert.Equal(new long[] { 0, 0, 1 }, classes.data<long>().ToArray());
+        Assert.Equal(new[] { 0.9f, 0.7f, 0.6f }, kept.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Mask_assembly_combines_prototypes_linearly_and_crops_to_the_box()
+    {
+        using var prototypes = stack(new[] { ones(4, 4), arange(16, dtype: float32).view(4, 4) });
+        using var coefficients = tensor(new float[] { 2, 0, 0, 1 }).view(2, 2);
+
+        using var logits = MaskAssembly.Logits(prototypes, coefficients);
+        using var cropped = MaskAssembly.Crop(logits, tensor(new float[] { 0, 0, 2, 2, 1, 1, 4, 3 }).view(2, 4));
+
+        Assert.Equal(new float[] { 2, 2, 0, 0 }, cropped[0, 0].data<float>().ToArray());
+        Assert.Equal(new float[] { 0, 5, 6, 7 }, cropped[1, 1].data<float>().ToArray());
+        Assert.Equal(0f, cropped[1, 3].sum().item<float>());
+    }
+
+    [Fact]
+    public void A_few_training_steps_lower_every_loss_and_all_parameters_get_gradients()
+    {
+        manual_seed(3);
+        using var model = new YolactModel(TinyOptions());
+        model.train();
+        var scenes = new[] { SyntheticScenes.Make(1), SyntheticScenes.Make(2) };
+        var images = scenes.Select(s => s.Image).ToArray();
+        var targets = scenes.Select(s => s.Target).ToArray();
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+
+        Dictionary<string, float>? first = null;
+        Dictionary<string, float> last = [];
+        for (var step = 0; step < 25; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var losses = model.ComputeLosses(images, targets);
+            last = losses.ToDictionary(l => l.Key, l => l.Value.item<float>());
+            first ??= last;
+            stack(losses.Values.ToArray()).sum().backward();
+            if (step == 0)
+            {
+                var withoutGradient = model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.grad is null).Select(p => p.name).ToList();
+                Assert.Empty(withoutGradient);
+            }
+            optimizer.step();
+        }
+
+        Assert.Equal(["yolact_box_loss", "yolact_class_loss", "yolact_mask_loss", "yolact_semantic_loss"], first.Keys.Order());
+        foreach (var (name, value) in last)
+        {
+            Assert.True(float.IsFinite(value), $"{name} = {value}");
+            Assert.True(value < first[name], $"{name}: {first[name]} → {value}");
+        }
+    }
+
+    [Fact]
+    public void Detect_returns_cropped_full_size_masks_in_original_pixels()
+    {
+        manual_seed(4);
+        using var model = new YolactModel(TinyOptions() with { ScoreThreshold = 0.0 });
+        model.eval();
+        var (image, _) = SyntheticScenes.Make(3, height: 120, width: 160);
+
+        var detections = model.Detect([image])[0];
+
+        var count = detections.Boxes.shape[0];
+        Assert.InRange(count, 1, TinyOptions().MaxDetections);
+        Assert.Equal(new[] { count, 120L, 160L }, detections.Masks.shape);
+        Assert.True(detections.Boxes[.., 2].max().item<float>() <= 160.01f && detections.Boxes[.., 3].max().item<float>() <= 120.01f);
+        Assert.True(detections.Labels.min().item<long>() >= 1 && detections.Labels.max().item<long>() <= 2);
+        // Nothing of a mask lies outside its box (bilinear upsampling may spread a pixel).
+        var box = detections.Boxes[0].data<float>().ToArray();
+        var outside = detections.Masks[0].clone();
+        outside[TensorIndex.Slice((long)Math.Max(0, box[1] - 2), (long)Math.Ceiling(box[3] + 2)), TensorIndex.Slice((long)Math.Max(0, box[0] - 2), (long)Math.Ceiling(box[2] + 2))] = 0;
+        Assert.Equal(0f, outside.max().item<float>(), 3);
+    }
+}
