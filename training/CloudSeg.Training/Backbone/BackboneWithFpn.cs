@@ -2,18 +2,22 @@ using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Backbone;
 
-/// <summary>ResNet trunk ("body") + FPN ("fpn"): images in, P2–P6 out, all with <see cref="OutChannels"/> channels.</summary>
+/// <summary>ResNet trunk ("body") + FPN ("fpn"): images in, P2–P6 out, all with <see cref="OutChannels"/> channels.
+/// With <c>firstLevel: 3</c> the FPN starts at C3 (YOLACT's P3–P5, plus the subsampled P6 it ignores).</summary>
 public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
 {
     readonly ResNet body;
     readonly FeaturePyramidNetwork fpn;
 
-    public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers)
+    readonly int _skippedStages;
+
+    public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers, int firstLevel = 2)
         : base(nameof(BackboneWithFpn))
     {
         body = new ResNet(depth, norm, baseWidth);
         body.FreezeLayers(trainableLayers);
-        fpn = new FeaturePyramidNetwork(body.StageChannels, fpnChannels);
+        _skippedStages = firstLevel - 2;
+        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels);
         RegisterComponents();
     }
 
@@ -25,7 +29,7 @@ public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
     public override Tensor[] forward(Tensor images)
     {
         var stages = body.call(images);
-        try { return fpn.call(stages); }
+        try { return fpn.call(stages[_skippedStages..]); }
         finally { foreach (var stage in stages) stage.Dispose(); }
     }
 }

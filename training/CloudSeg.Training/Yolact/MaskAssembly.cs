@@ -27,7 +27,7 @@ public static class MaskAssembly
         var xs = (arange(w, dtype: maps.dtype, device: maps.device) + 0.5).view(1, 1, w);
         var ys = (arange(h, dtype: maps.dtype, device: maps.device) + 0.5).view(1, h, 1);
         var b = boxes.to(maps.dtype).view(-1, 4, 1, 1);
-        var inside = (xs >= b[.., 0]).logical_and_(xs < b[.., 2]).logical_and_(ys >= b[.., 1]).logical_and_(ys < b[.., 3]);
+        var inside = (xs >= b[.., 0]).logical_and(xs < b[.., 2]).logical_and(ys >= b[.., 1]).logical_and(ys < b[.., 3]);
         return where(inside, maps, full_like(maps, outside)).MoveToOuterDisposeScope();
     }
 }

@@ -26,7 +26,8 @@ public sealed class YolactModel : nn.Module
     public YolactModel(YolactOptions options) : base(nameof(YolactModel))
     {
         Options = options;
-        backbone = new BackboneWithFpn(options.Backbone, options.Norm, options.BackboneWidth, options.FpnChannels, options.TrainableBackboneLayers);
+        backbone = new BackboneWithFpn(options.Backbone, options.Norm, options.BackboneWidth, options.FpnChannels, options.TrainableBackboneLayers,
+            firstLevel: 3);
         downsample_layers = nn.ModuleList(
             nn.Conv2d(options.FpnChannels, options.FpnChannels, 3, stride: 2, padding: 1),
             nn.Conv2d(options.FpnChannels, options.FpnChannels, 3, stride: 2, padding: 1));
@@ -47,9 +48,10 @@ public sealed class YolactModel : nn.Module
     public (Tensor Boxes, Tensor Classes, Tensor Coefficients, Tensor Prototypes, Tensor Semantic, (long, long)[] Levels) Forward(Tensor batch)
     {
         using var scope = NewDisposeScope();
-        // The shared backbone gives P2–P6 (P6 a subsampling for the RPN); YOLACT uses P3–P5 and its own P6, P7.
+        // The shared backbone, its FPN started at C3, gives P3–P5 and a subsampled P6 for the RPN's anchors; YOLACT
+        // makes its own P6 and P7 by stride-2 convs.
         var pyramid = backbone.call(batch);
-        var levels = new List<Tensor> { pyramid[1], pyramid[2], pyramid[3] };
+        var levels = new List<Tensor> { pyramid[0], pyramid[1], pyramid[2] };
         foreach (var layer in downsample_layers) levels.Add(layer.call(levels[^1]));
         var prototypes = proto_net.call(levels[0]);
         var (boxes, classes, coefficients) = prediction_layers.call(levels.ToArray());
@@ -65,10 +67,18 @@ public sealed class YolactModel : nn.Module
         if (_priors is null || _priorLevels is null || !_priorLevels.SequenceEqual(levels) || _priors.device != device)
         {
             _priors?.Dispose();
-            _priors = PriorGenerator.Generate(levels, Options.ImageSize, Options.PriorScales, Options.AspectRatios).to(device);
+            // Kept across calls, so out of the caller's dispose scope; disposed with the model.
+            using (var scope = NewDisposeScope())
+                _priors = PriorGenerator.Generate(levels, Options.ImageSize, Options.PriorScales, Options.AspectRatios).to(device).DetachFromDisposeScope();
             _priorLevels = levels;
         }
         return _priors;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _priors?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>Training forward: YOLACT's four losses for (3, H, W) [0, 1] images and their targets.</summary>
@@ -98,14 +108,14 @@ public sealed class YolactModel : nn.Module
             var decoded = MultiBoxLoss.Coder.Decode(boxes[b], priors).clamp(0, Options.ImageSize);
             var scores = nn.functional.softmax(classes[b], -1)[.., 1..];
             var (keep, labels, kept) = FastNms.Apply(decoded, scores, Options.ScoreThreshold, Options.NmsIouThreshold, Options.NmsTopK, Options.MaxDetections);
-            var keptBoxes = decoded.index_select(0, keep);
-            var (protoH, protoW) = (prototypes.shape[2], prototypes.shape[3]);
-            var cells = keptBoxes * tensor(new[] { protoW / (float)Options.ImageSize, protoH / (float)Options.ImageSize, protoW / (float)Options.ImageSize, protoH / (float)Options.ImageSize }, device: boxes.device);
-            var masks = sigmoid(MaskAssembly.Crop(MaskAssembly.Logits(prototypes[b], coefficients[b].index_select(0, keep)), cells, double.NegativeInfinity));
-            var imageMasks = masks.shape[0] == 0
+            var imageBoxes = decoded.index_select(0, keep) / ToInput(images[b]);
+            // Assembled at prototype resolution, upsampled, then cropped in image pixels: the same order as the C#
+            // assembly the served model uses (PrototypeMaskAssembly), so a mask never spills out of its box.
+            var logits = MaskAssembly.Logits(prototypes[b], coefficients[b].index_select(0, keep));
+            var imageLogits = logits.shape[0] == 0
                 ? zeros(0, height, width)
-                : nn.functional.interpolate(masks.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0);
-            var imageBoxes = keptBoxes / ToInput(images[b]);
+                : nn.functional.interpolate(logits.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0);
+            var imageMasks = MaskAssembly.Crop(sigmoid(imageLogits), imageBoxes);
             results[b] = new YolactDetections(imageBoxes, labels + 1, kept, imageMasks).MoveToOuterDisposeScope();
         }
         return results;
