@@ -59,7 +59,7 @@ public sealed record SegmentRequestOptions
     public bool? UseMaskIouRescoring { get; init; }
 
     /// <summary>
-    /// The size of the picture the given image was shrunk from (see <see cref="InstanceSegmenter.WorkingSize"/>):
+    /// The size of the picture the given image was shrunk from (see <see cref="ISegmenter.WorkingSize"/>):
     /// boxes and masks are then given in that size. Null: the image is the picture.
     /// </summary>
     public (int Width, int Height)? SourceSize { get; init; }
