@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CloudSeg.Functions.Models;
+using CloudSeg.Functions.Processing;
 using CloudSeg.Functions.Worker;
 using CloudSeg.Storage;
 using CloudSeg.Testing;
@@ -77,6 +78,6 @@ public class WorkerFixture : IAsyncLifetime
         Eventually.ValueAsync(() => ReceiveAsHostAsync(), "a request message", timeout ?? TimeSpan.FromSeconds(30));
 
     /// <summary>One invocation of SegmentImage with the next request, as the host makes it.</summary>
-    public async Task<Processing.SegmentOutcome> InvokeSegmentImageAsync() =>
+    public async Task<SegmentOutcome> InvokeSegmentImageAsync() =>
         await Function<SegmentImageFunction>().RunAsync(await NextAsHostAsync(), CancellationToken.None);
 }
