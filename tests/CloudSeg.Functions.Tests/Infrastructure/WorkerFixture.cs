@@ -27,6 +27,8 @@ public class WorkerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _host!.Services;
 
+    public string ConnectionString => _azurite.ConnectionString;
+
     protected virtual void Configure(Dictionary<string, string?> settings)
     {
     }
