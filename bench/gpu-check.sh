@@ -29,8 +29,8 @@ cli="$artifacts/bin/CloudSeg.Cli/release/cloudseg.dll"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-# Info level shows the provider choice: "CUDA execution provider unavailable (...); using CPU" when it fell back.
-Logging__LogLevel__Default=Information dotnet "$cli" bench --model "$bench/r50" --images "$bench/images" --runs "$runs" --bare 2>&1 | tee "$log"
+# The bench header names the provider the session got ("on CUDA" / "on CPU").
+dotnet "$cli" bench --model "$bench/r50" --images "$bench/images" --runs "$runs" --bare 2>&1 | tee "$log"
 
 provider="$(grep -oE ' on (CUDA|CPU),' "$log" | head -1 | tr -d ' ,' | sed 's/^on//')"
 echo
