@@ -54,6 +54,17 @@ public sealed partial class CloudSegStorage
         return await AnnounceAsync(blobName, BlobVersion.Of(props.ETag), props.ContentType, props.ContentLength, props.LastModified, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Streams upload <paramref name="blobName"/> with its properties (ETag, length, type); 404 when it is gone.</summary>
+    public async Task<BlobDownloadStreamingResult> DownloadUploadAsync(string blobName, CancellationToken ct = default) =>
+        await Uploads.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+
+    /// <summary>Every blob in <c>uploads</c> with its properties, in name order (the scanner's pass).</summary>
+    public IAsyncEnumerable<BlobItem> ListUploadsAsync(CancellationToken ct = default) => Uploads.GetBlobsAsync(cancellationToken: ct);
+
+    /// <summary>Whether upload <paramref name="blobName"/> exists.</summary>
+    public async Task<bool> UploadExistsAsync(string blobName, CancellationToken ct = default) =>
+        await UploadBlob(blobName).ExistsAsync(ct).ConfigureAwait(false);
+
     /// <summary>The current version (<see cref="BlobVersion"/>) of upload <paramref name="blobName"/>, or null when it is gone.</summary>
     public async Task<string?> GetUploadVersionAsync(string blobName, CancellationToken ct = default)
     {
