@@ -1,6 +1,5 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using CloudSeg.Functions.Models;
 using CloudSeg.Functions.Processing;
 using CloudSeg.Functions.Worker;
 using CloudSeg.Storage;
@@ -17,47 +16,26 @@ namespace CloudSeg.Functions.Tests.Infrastructure;
 /// client, host.json <c>messageEncoding: base64</c>) and call the [Function] method with that <see cref="QueueMessage"/>,
 /// on a function instance created the way the worker's default activator creates one.
 /// </summary>
-public class WorkerFixture : IAsyncLifetime
+public class WorkerFixture : FunctionsHostFixture
 {
-    private readonly AzuriteFixture _azurite = new();
     private IHost? _host;
-    private string? _modelCache;
 
-    public CloudSegStorage Storage { get; private set; } = null!;
+    public override IServiceProvider Services => _host!.Services;
 
-    public IServiceProvider Services => _host!.Services;
-
-    public string ConnectionString => _azurite.ConnectionString;
-
-    protected virtual void Configure(Dictionary<string, string?> settings)
+    protected override async Task StartHostAsync(Dictionary<string, string?> settings)
     {
-    }
-
-    public async Task InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        Storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString });
-        await Storage.EnsureCreatedAsync();
-        var settings = FunctionsSettings.For(_azurite.ConnectionString);
-        Configure(settings);
-        _modelCache = settings["Models:CacheDirectory"];
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddCloudSegFunctions(builder.Configuration);
         _host = builder.Build();
         await _host.StartAsync();
-        await Services.GetRequiredService<ModelProvider>().WhenLoaded.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StopHostAsync()
     {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-        await _azurite.DisposeAsync();
-        if (_modelCache is not null && Directory.Exists(_modelCache)) Directory.Delete(_modelCache, recursive: true);
+        if (_host is null) return;
+        await _host.StopAsync();
+        _host.Dispose();
     }
 
     /// <summary>A function instance, as the worker activates one per invocation.</summary>
@@ -69,7 +47,7 @@ public class WorkerFixture : IAsyncLifetime
     /// </summary>
     public async Task<QueueMessage?> ReceiveAsHostAsync(TimeSpan? visibility = null)
     {
-        var queue = new QueueClient(_azurite.ConnectionString, StorageNames.RequestsQueue,
+        var queue = new QueueClient(ConnectionString, StorageNames.RequestsQueue,
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         QueueMessage[] received = (await queue.ReceiveMessagesAsync(1, visibility ?? TimeSpan.FromMinutes(1))).Value;
         return received.FirstOrDefault();

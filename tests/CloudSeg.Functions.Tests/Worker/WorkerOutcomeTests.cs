@@ -28,8 +28,7 @@ public sealed class WorkerOutcomeTests(WorkerOutcomeTests.SlowRetriesFixture wor
     public async Task A_transient_failure_hides_the_message_for_the_back_off_the_row_announces_and_keeps_its_dequeue_count()
     {
         var name = "worker-retry/" + Guid.NewGuid().ToString("N")[..8] + ".png";
-        await worker.Storage.Results.DeleteAsync();
-        try
+        await worker.WithoutResultsAsync(async () =>
         {
             await worker.Storage.UploadImageAsync(name, new MemoryStream(TestImages.SmallShapes));
             var outcome = await worker.InvokeSegmentImageAsync();
@@ -39,26 +38,21 @@ public sealed class WorkerOutcomeTests(WorkerOutcomeTests.SlowRetriesFixture wor
             Assert.Equal(TimeSpan.FromSeconds(1), outcome.RetryAfter);
             var row = await worker.Storage.GetImageAsync(name);
             Assert.Contains("retrying in 1 s", row!.Error);
-            await RecreateResultsAsync();
+            await worker.RecreateResultsAsync();
 
             var again = await worker.NextAsHostAsync();
             Assert.True(settled.Elapsed >= TimeSpan.FromSeconds(0.8), $"the message came back after {settled.Elapsed}, before its back-off");
             Assert.Equal(2, again.DequeueCount);
             Assert.Equal(SegmentOutcomeKind.Succeeded, (await worker.Function<CloudSeg.Functions.Worker.SegmentImageFunction>().RunAsync(again, default)).Kind);
             Assert.Equal(0, await worker.Storage.GetQueueDepthAsync());
-        }
-        finally
-        {
-            await RecreateResultsAsync();
-        }
+        });
     }
 
     [Fact]
     public async Task The_fifth_failed_try_moves_the_message_as_it_was_on_the_wire_to_the_poison_queue()
     {
         var name = "worker-poison/" + Guid.NewGuid().ToString("N")[..8] + ".png";
-        await worker.Storage.Results.DeleteAsync();
-        try
+        await worker.WithoutResultsAsync(async () =>
         {
             var receipt = await worker.Storage.UploadImageAsync(name, new MemoryStream(TestImages.SmallShapes));
             var wire = (await worker.Storage.RequestsUndecoded.PeekMessageAsync()).Value.Body.ToString();
@@ -71,11 +65,7 @@ public sealed class WorkerOutcomeTests(WorkerOutcomeTests.SlowRetriesFixture wor
             Assert.Contains(await PoisonBodiesAsync(), body => body == wire);
             Assert.Equal(receipt.EventId, BlobCreatedEventCodec.Decode(wire).Id);
             Assert.Equal(0, await worker.Storage.GetQueueDepthAsync());
-        }
-        finally
-        {
-            await RecreateResultsAsync();
-        }
+        });
     }
 
     [Fact]
@@ -112,18 +102,4 @@ public sealed class WorkerOutcomeTests(WorkerOutcomeTests.SlowRetriesFixture wor
 
     private async Task<List<string>> PoisonBodiesAsync() =>
         [.. (await worker.Storage.PoisonUndecoded.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString())];
-
-    // Azurite, like Azure, may refuse to recreate a container for a moment after deleting it.
-    private Task RecreateResultsAsync() => Eventually.TrueAsync(async () =>
-    {
-        try
-        {
-            await worker.Storage.Results.CreateIfNotExistsAsync();
-            return true;
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }, "the results container to be recreated");
 }
