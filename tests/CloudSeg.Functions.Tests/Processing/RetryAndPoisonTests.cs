@@ -12,11 +12,7 @@ public class RetryAndPoisonTests(RetryAndPoisonTests.SlowRetriesFixture host) : 
     /// <summary>Retries a second apart, so a test can watch (and end) the failure between two attempts.</summary>
     public sealed class SlowRetriesFixture : LocalRunnerFixture
     {
-        protected override void Configure(Dictionary<string, string?> settings)
-        {
-            settings["Functions:RetryBaseDelay"] = "00:00:01";
-            settings["Functions:RetryMaxDelay"] = "00:00:02";
-        }
+        protected override void Configure(Dictionary<string, string?> settings) => FunctionsSettings.UseSlowRetries(settings);
     }
 
     [Fact]

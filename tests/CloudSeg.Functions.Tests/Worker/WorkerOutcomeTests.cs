@@ -17,11 +17,7 @@ public sealed class WorkerOutcomeTests(WorkerOutcomeTests.SlowRetriesFixture wor
 {
     public sealed class SlowRetriesFixture : WorkerFixture
     {
-        protected override void Configure(Dictionary<string, string?> settings)
-        {
-            settings["Functions:RetryBaseDelay"] = "00:00:01";
-            settings["Functions:RetryMaxDelay"] = "00:00:02";
-        }
+        protected override void Configure(Dictionary<string, string?> settings) => FunctionsSettings.UseSlowRetries(settings);
     }
 
     [Fact]
