@@ -14,6 +14,14 @@ status=0
 dotnet test CloudSeg.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" 2>&1 | tee "$results/test.log" || status=$?
 
+# The GPU build: the functions image ships Microsoft.ML.OnnxRuntime.Gpu (-p:OnnxRuntimeGpu=true). It must restore and
+# build here too, and on this machine without a CUDA device the segmenter must fall back to the CPU and log so. Only
+# the inference library and its tests are built that way (into their own artifacts folder): cheap, and it is the one
+# project whose package changes.
+dotnet test tests/CloudSeg.Inference.Tests/CloudSeg.Inference.Tests.csproj -c Release -nologo -v q \
+  -p:OnnxRuntimeGpu=true --artifacts-path .cloudseg/gpu-build --filter "FullyQualifiedName~GpuPackageFallbackTests" \
+  2>&1 | tee -a "$results/test.log" || status=$?
+
 bash infra/validate.sh || status=$?
 
 # One plain closing line over all test assemblies, so any reader of the log sees the totals.

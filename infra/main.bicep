@@ -1,5 +1,5 @@
-// CloudSeg in Azure: uploads → BlobCreated (Event Grid) → segment-requests queue → the functions (custom handler on a
-// serverless GPU) → results + Table index → dashboard; the functions start the training job → model registry.
+// CloudSeg in Azure: uploads → BlobCreated (Event Grid) → segment-requests queue → the functions (.NET isolated worker on
+// a serverless GPU) → results + Table index → dashboard; the functions start the training job → model registry.
 // Deploy into a resource group; docs/deploy.md walks through build, push, deploy and scaling.
 //
 // No account keys anywhere: storage rejects shared keys, Log Analytics rejects its workspace key, the registry has no

@@ -4,10 +4,10 @@ namespace CloudSeg.Bench.Functions;
 
 /// <summary>
 /// Command-line knobs: --uploads N --kills K --images DIR --concurrency C --threads T --timeout-minutes M; --bombs B
-/// (with --normal N) runs the memory benchmark instead.
+/// (with --normal N) runs the memory benchmark instead; --cold-start R the cold-start one (R host starts).
 /// </summary>
 internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirectory, int Concurrency, int IntraOpThreads, TimeSpan Timeout,
-    int Bombs, int Normal)
+    int Bombs, int Normal, int ColdStarts)
 {
     public static BenchOptions Parse(string[] args, string repoRoot)
     {
@@ -25,6 +25,7 @@ internal sealed record BenchOptions(int Uploads, int Kills, string ImagesDirecto
             Int("--threads", 1),
             TimeSpan.FromMinutes(Int("--timeout-minutes", 30)),
             Int("--bombs", 0),
-            Int("--normal", 200));
+            Int("--normal", 200),
+            Int("--cold-start", 0));
     }
 }

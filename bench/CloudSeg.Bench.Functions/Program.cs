@@ -1,7 +1,8 @@
 using System.Reflection;
 using CloudSeg.Bench.Functions;
 
-// Load/fault benchmark of the functions (LoadFaultBenchmark), or with --bombs the memory one (MemoryBurstBenchmark). Prints its figures and exits 0 only when nothing
+// Load/fault benchmark of the functions (LoadFaultBenchmark), with --bombs the memory one (MemoryBurstBenchmark), with
+// --cold-start the cold-start one (ColdStartBenchmark). Prints its figures and exits 0 only when nothing
 // was lost or duplicated.
 var repoRoot = typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "RepoRoot").Value!;
 var options = BenchOptions.Parse(args, repoRoot);
@@ -11,6 +12,7 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+if (options.ColdStarts > 0) return await new ColdStartBenchmark(options, repoRoot).RunAsync(cancel.Token);
 if (options.Bombs > 0) return await new MemoryBurstBenchmark(options, repoRoot).RunAsync(cancel.Token);
 var report = await new LoadFaultBenchmark(options, repoRoot).RunAsync(cancel.Token);
 report.Print();

@@ -1,11 +1,14 @@
 using CloudSeg.Functions;
 using CloudSeg.Functions.LocalRunner;
+using CloudSeg.Functions.Worker;
 
 // The local functions host: plays the Azure Functions host's part against Azurite (queue trigger with retries and
-// poison, uploads scanner, cron timer) around the same functions the custom handler serves in Azure.
+// poison, uploads scanner, cron timer) around the very function classes the isolated worker runs in Azure.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddCloudSegFunctions(builder.Configuration);
+builder.Services.AddSingleton<SegmentImageFunction>();
+builder.Services.AddSingleton<TrainingFunctions>();
 builder.Services.AddOptions<LocalRunnerOptions>().Bind(builder.Configuration.GetSection(LocalRunnerOptions.SectionName));
 
 // Each trigger checks LocalRunner:<Trigger> itself when it starts (configuration is final only after Build).

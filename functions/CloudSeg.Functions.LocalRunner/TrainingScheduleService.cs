@@ -1,15 +1,18 @@
 using CloudSeg.Functions.Training;
+using CloudSeg.Functions.Worker;
 using CloudSeg.Storage;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Functions.LocalRunner;
 
 /// <summary>
-/// Plays the Functions host's timer triggers for training: <c>RetrainOnSchedule</c> at each cron occurrence of
-/// Training:Schedule, and <c>TrackTrainingRuns</c> (finish ended runs, start requested ones) every Training:RunPollInterval.
+/// Plays the Functions host's timer triggers for training, invoking the worker's <see cref="TrainingFunctions"/>:
+/// <c>RetrainOnSchedule</c> at each cron occurrence of Training:Schedule, and <c>TrackTrainingRuns</c> (finish ended
+/// runs, start requested ones) every Training:RunPollInterval.
 /// </summary>
 internal sealed class TrainingScheduleService(
-    RetrainOnSchedule retrain,
+    TrainingFunctions functions,
     IOptions<TrainingOptions> options,
     IOptions<LocalRunnerOptions> runnerOptions,
     TimeProvider time,
@@ -31,11 +34,11 @@ internal sealed class TrainingScheduleService(
                 if (nextTick is { } due && time.GetUtcNow() >= due)
                 {
                     nextTick = Next(schedule);
-                    await retrain.RunAsync("schedule", stoppingToken).ConfigureAwait(false);
+                    await functions.RetrainAsync(new TimerInfo(), stoppingToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await retrain.PollAsync(stoppingToken).ConfigureAwait(false);
+                    await functions.TrackAsync(new TimerInfo(), stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,11 +1,12 @@
-using CloudSeg.Functions.Scanning;
+using CloudSeg.Functions.Worker;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Functions.LocalRunner;
 
-/// <summary>Runs the uploads scanner at start (catching what arrived while the host was down) and then periodically.</summary>
+/// <summary>Runs the worker's ScanUploads function at start (catching what arrived while the host was down) and then periodically.</summary>
 internal sealed class UploadsScanService(
-    UploadsScanner scanner,
+    TrainingFunctions functions,
     IOptions<FunctionsOptions> options,
     IOptions<LocalRunnerOptions> runnerOptions,
     ILogger<UploadsScanService> logger) : BackgroundService
@@ -19,7 +20,7 @@ internal sealed class UploadsScanService(
         {
             try
             {
-                var announced = await scanner.ScanAsync(stoppingToken).ConfigureAwait(false);
+                var announced = await functions.ScanAsync(new TimerInfo(), stoppingToken).ConfigureAwait(false);
                 if (announced > 0) logger.LogInformation("Uploads scan announced {Count} blobs", announced);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

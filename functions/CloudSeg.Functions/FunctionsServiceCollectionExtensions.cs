@@ -34,6 +34,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<ModelProvider>();
         services.AddSingleton<ModelRegistryWatcher>();
         services.AddSingleton<SegmentImage>();
+        services.AddSingleton<SegmentRequestHandler>();
         services.AddSingleton<PixelBudget>();
         services.AddSingleton<UploadsScanner>();
         services.AddSingleton<RetrainOnSchedule>();

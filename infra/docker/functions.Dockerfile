@@ -1,16 +1,19 @@
-# The segmenter image: the Azure Functions host + our custom handler on a CUDA runtime, run as an Azure Functions
-# app on Container Apps (serverless GPU). Build from the repository root:
+# The segmenter image: the Azure Functions host + our .NET isolated worker on a CUDA runtime, run as an Azure
+# Functions app (dotnet-isolated) on Container Apps (serverless GPU). Build from the repository root:
 #   az acr build -r <registry> -t cloudseg-functions:<tag> -f infra/docker/functions.Dockerfile .
 #
-# Stages: build (publishes the handler, self-contained, with ONNX Runtime's CUDA provider) → host (the Functions
-# host and its extension bundles, taken from Microsoft's official Functions image) → final (CUDA + cuDNN runtime).
-# The Functions host owns the queue trigger, retries and the poison queue; it starts our handler and calls it over HTTP.
+# Stages: build (publishes the worker with ONNX Runtime's CUDA provider; the Worker SDK writes functions.metadata,
+# worker.config.json and the .azurefunctions extension payload next to it) → host (the Functions host, from
+# Microsoft's official dotnet-isolated image) → runtime (the .NET 10 runtime the worker runs on) → final (CUDA + cuDNN).
+# The host owns the queue trigger and timers and starts the worker (`dotnet CloudSeg.Functions.Worker.dll`), which
+# it calls over gRPC.
 
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-# Any official Functions v4 image carries the host in /azure-functions-host, the ASP.NET Core runtime it needs and
-# the extension bundles (the queue trigger of a custom handler comes from the bundle). The node image is the one that
-# ships the bundles pre-downloaded; its Node.js worker is simply never started (FUNCTIONS_WORKER_RUNTIME=custom).
-ARG FUNCTIONS_HOST_IMAGE=mcr.microsoft.com/azure-functions/node:4-node22
+# The official dotnet-isolated image carries the host in /azure-functions-host and the .NET runtime it runs on. The
+# isolated worker brings its own binding extensions (.azurefunctions), so no extension bundle is needed.
+ARG FUNCTIONS_HOST_IMAGE=mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated8.0
+# The worker targets net10.0: its runtime is added next to the host's in the same dotnet root.
+ARG WORKER_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime:10.0
 # ONNX Runtime's CUDA provider needs CUDA 12.x with cuDNN 9 (cudart, cuBLAS, cuFFT, cuRAND, cuDNN): the "runtime"
 # flavour has them all. Serverless GPUs (T4, A100) run current drivers.
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04
@@ -23,17 +26,18 @@ FROM ${SDK_IMAGE} AS build
 ARG DEFAULT_MODEL_DIR
 WORKDIR /src
 COPY . .
-# OnnxRuntimeGpu=true swaps Microsoft.ML.OnnxRuntime for Microsoft.ML.OnnxRuntime.Gpu (see
-# shared/CloudSeg.Inference); self-contained so the image needs no .NET 10 runtime besides the host's.
-RUN dotnet publish functions/CloudSeg.Functions.CustomHandler/CloudSeg.Functions.CustomHandler.csproj \
-      -c Release -r linux-x64 --self-contained true -p:OnnxRuntimeGpu=true \
+# OnnxRuntimeGpu=true swaps Microsoft.ML.OnnxRuntime for Microsoft.ML.OnnxRuntime.Gpu (see shared/CloudSeg.Inference).
+RUN dotnet publish functions/CloudSeg.Functions.Worker/CloudSeg.Functions.Worker.csproj \
+      -c Release -r linux-x64 --self-contained false -p:OnnxRuntimeGpu=true \
       -o /out/wwwroot \
- && test -f /out/wwwroot/host.json \
+ && test -f /out/wwwroot/host.json && test -f /out/wwwroot/functions.metadata && test -f /out/wwwroot/worker.config.json \
  && mkdir -p /out/wwwroot/models \
  && cp -r "${DEFAULT_MODEL_DIR}" /out/wwwroot/models/default \
  && test -f /out/wwwroot/models/default/model.onnx
 
 FROM ${FUNCTIONS_HOST_IMAGE} AS host
+
+FROM ${WORKER_RUNTIME_IMAGE} AS runtime
 
 FROM ${CUDA_IMAGE} AS final
 ARG ICU_PACKAGE
@@ -44,8 +48,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=host /azure-functions-host /azure-functions-host
-COPY --from=host /FuncExtensionBundles /FuncExtensionBundles
 COPY --from=host /usr/share/dotnet /usr/share/dotnet
+COPY --from=runtime /usr/share/dotnet/shared/Microsoft.NETCore.App /usr/share/dotnet/shared/Microsoft.NETCore.App
 
 RUN useradd --uid 10001 --user-group --home-dir /home --no-create-home --shell /usr/sbin/nologin functions \
  && mkdir -p /home/site/wwwroot /home/LogFiles \
@@ -53,11 +57,11 @@ RUN useradd --uid 10001 --user-group --home-dir /home --no-create-home --shell /
 COPY --from=build --chown=functions:functions /out/wwwroot /home/site/wwwroot
 
 # Host settings as in the official images. A non-root user cannot bind port 80, so the host listens on 8080 (the
-# ingress target in infra/modules/functions-app.bicep); our handler listens on FUNCTIONS_CUSTOMHANDLER_PORT, which the
-# host picks and passes to it. The CUDA base image already exposes the replica's GPU (NVIDIA_VISIBLE_DEVICES).
+# ingress target in infra/modules/functions-app.bicep); the worker talks to the host over gRPC on a port the host
+# picks. The CUDA base image already exposes the replica's GPU (NVIDIA_VISIBLE_DEVICES).
 ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     HOME=/home \
-    FUNCTIONS_WORKER_RUNTIME=custom \
+    FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
     DOTNET_ROOT=/usr/share/dotnet \
     DOTNET_USE_POLLING_FILE_WATCHER=true \

@@ -48,6 +48,8 @@ var settings = [
   { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
+  // Event Grid delivers the BlobCreated of every upload: the upload path must not queue a second one.
+  { name: 'Storage__AnnounceUploads', value: 'false' }
   { name: 'Dashboard__TrainingSchedule', value: trainingSchedule }
   // A real account is never local mode: sign-in is required.
   { name: 'Dashboard__Security__LocalMode', value: 'false' }

@@ -2,13 +2,14 @@
 //
 // Why Microsoft.App/containerApps with kind 'functionapp' and not Microsoft.Web/sites with managedEnvironmentId:
 // Microsoft now recommends this native hosting for new Functions-on-Container-Apps workloads; it is the one that
-// supports serverless GPU workload profiles, and the platform derives the KEDA scale rule from our function.json
-// queue trigger itself (target = host.json extensions.queues.batchSize messages per replica), so the app scales
+// supports serverless GPU workload profiles, and the platform derives the KEDA scale rule from the worker's queue
+// trigger (functions.metadata, generated from SegmentImage's [QueueTrigger]) itself (target = host.json extensions.queues.batchSize messages per replica), so the app scales
 // 0..maxReplicas on the length of segment-requests without a hand-written rule. Microsoft.Web/sites on an
 // environment is the older integration (Consumption profile only, no GPU).
 //
-// The image holds the Functions host plus our custom handler; the host owns the queue trigger, retries and the
-// poison queue (segment-requests-poison after host.json maxDequeueCount tries) and calls the handler over HTTP.
+// The image holds the Functions host plus our .NET isolated worker (dotnet-isolated): the host owns the queue trigger
+// and timers and calls the worker's [Function] methods over gRPC; the worker settles each request message itself
+// (delete, back-off, segment-requests-poison after 5 tries, give-up on the 6th delivery: host.json maxDequeueCount 6).
 
 param location string
 param name string
@@ -43,7 +44,7 @@ param minReplicas int
 param maxReplicas int
 
 // The Functions host's own storage (leases, timer state) and the queue trigger's connection (SegmentImage's
-// function.json says "connection": "Storage", so the host reads Storage__queueServiceUri below) use the identity
+// [QueueTrigger] says Connection = "Storage", so the host reads Storage__queueServiceUri below) use the identity
 // instead of a connection string: service endpoint + credential + clientId.
 var hostStorageSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
@@ -54,13 +55,15 @@ var hostStorageSettings = [
 ]
 
 var appSettings = [
-  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
   // DefaultAzureCredential in our own code picks the user-assigned identity from this.
   { name: 'AZURE_CLIENT_ID', value: identity.clientId }
   { name: 'Storage__ManagedIdentityClientId', value: identity.clientId }
   { name: 'Storage__BlobServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Storage__QueueServiceUri', value: 'https://${storageAccountName}.queue.${environment().suffixes.storage}' }
   { name: 'Storage__TableServiceUri', value: 'https://${storageAccountName}.table.${environment().suffixes.storage}' }
+  // The Event Grid subscription (events.bicep) delivers every BlobCreated: an upload must not queue a second one.
+  { name: 'Storage__AnnounceUploads', value: 'false' }
   { name: 'Segmenter__PreferCuda', value: 'true' }
   // The image puts the bundled default model here (infra/docker/functions.Dockerfile); it serves while the registry is empty.
   { name: 'Models__BundledModelDirectory', value: '/home/site/wwwroot/models/default' }
@@ -90,7 +93,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
     configuration: {
       // One revision at a time: two active revisions would share the host's storage leases and timers.
       activeRevisionsMode: 'Single'
-      // Event-driven scaling of a functionapp needs ingress; internal keeps the handler off the internet.
+      // Event-driven scaling of a functionapp needs ingress; internal keeps the host off the internet.
       ingress: {
         external: false
         targetPort: 8080

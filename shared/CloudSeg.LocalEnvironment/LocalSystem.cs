@@ -66,8 +66,7 @@ public sealed class LocalSystem(LocalSystemOptions options, ILogger<LocalSystem>
         foreach (var file in samples)
         {
             var name = Path.GetFileName(file);
-            var blob = storage.Uploads.GetBlobClient(name);
-            if (!await blob.ExistsAsync(ct).ConfigureAwait(false))
+            if (!await storage.UploadExistsAsync(name, ct).ConfigureAwait(false))
             {
                 await using var content = File.OpenRead(file);
                 await storage.UploadImageAsync(name, content, ct: ct).ConfigureAwait(false);

@@ -6,6 +6,13 @@ namespace CloudSeg.Storage;
 
 public sealed partial class CloudSegStorage
 {
+    /// <summary>The fingerprint of <c>datasets</c> that decides whether scheduled retraining runs (<see cref="DatasetDigest"/>).</summary>
+    public async Task<DatasetSnapshot> ComputeDatasetDigestAsync(CancellationToken ct = default)
+    {
+        await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        return await DatasetDigest.ComputeAsync(Datasets, ct).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Summarises the labelled data: every folder of <c>datasets</c> holding an annotations file is a split. Reads each
     /// split's annotations once; the images themselves are only counted by name.

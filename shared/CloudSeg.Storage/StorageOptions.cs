@@ -26,6 +26,17 @@ public sealed class StorageOptions
     /// <summary>Create the containers, queues and tables on first use (Azurite and tests); Azure provisions them in Bicep.</summary>
     public bool CreateIfMissing { get; set; } = true;
 
+    /// <summary>
+    /// Whether an upload queues its BlobCreated event itself. True only where no Event Grid subscription delivers one
+    /// (Azurite): in Azure the subscription on <c>uploads</c> already does, and a second message would process the image
+    /// twice. Unset, it follows the environment: a connection string (Azurite, development) announces, the service
+    /// URIs (Azure, managed identity) do not. Bicep sets it to false explicitly.
+    /// </summary>
+    public bool? AnnounceUploads { get; set; }
+
+    /// <summary><see cref="AnnounceUploads"/> with its default applied.</summary>
+    public bool UploadsAnnounceThemselves => AnnounceUploads ?? !string.IsNullOrWhiteSpace(ConnectionString);
+
     /// <summary>The storage account name written into BlobCreated events' topic for events we raise ourselves.</summary>
     public string AccountName => ConnectionStringAccountName() ?? BlobServiceUri?.Host.Split('.')[0] ?? "devstoreaccount1";
 

@@ -79,7 +79,7 @@ public sealed partial class TrainingJob(
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         string data = Path.Combine(work, "data"), output = Path.Combine(work, "output"), currentFolder = Path.Combine(work, "current");
 
-        var snapshot = await DatasetDigest.ComputeAsync(storage.Datasets, ct).ConfigureAwait(false);
+        var snapshot = await storage.ComputeDatasetDigestAsync(ct).ConfigureAwait(false);
         if (snapshot.BlobCount == 0) throw new InvalidDataException("datasets/ holds no labelled data to train on.");
         int blobs = await DatasetDownload.DownloadAsync(storage.Datasets, data, ct).ConfigureAwait(false);
         string train = Path.Combine(data, "train"), validation = Path.Combine(data, "val");

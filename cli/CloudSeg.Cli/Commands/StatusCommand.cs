@@ -75,7 +75,7 @@ public static class StatusCommand
     {
         var counts = await storage.CountByStatusAsync(ct);
         var queued = await storage.GetQueueDepthAsync(ct);
-        var poisoned = (await storage.Poison.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        var poisoned = await storage.GetPoisonedCountAsync(ct);
         var current = await storage.Registry.GetCurrentAsync(ct);
         var summary = new Table().RoundedBorder().AddColumns("what", "count");
         foreach (var status in ImageStatus.All) summary.AddRow(status, counts.GetValueOrDefault(status).ToString(CultureInfo.InvariantCulture));

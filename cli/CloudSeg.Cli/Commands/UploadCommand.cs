@@ -43,7 +43,7 @@ public static class UploadCommand
                 await using var content = File.OpenRead(job.Path);
                 var receipt = await storage.UploadImageAsync(blobName, content, ct: ct);
                 receipts.Add(receipt);
-                AnsiConsole.MarkupLineInterpolated($"uploaded [bold]{receipt.BlobName}[/] (version {receipt.ETag}, message {receipt.MessageId})");
+                AnsiConsole.MarkupLineInterpolated($"uploaded [bold]{receipt.BlobName}[/] (version {receipt.ETag}, message {receipt.MessageId ?? "from Event Grid"})");
             }
             if (receipts.Count == 0) return 2;
             if (!parse.GetValue(wait)) return refused == 0 ? 0 : 1;

@@ -68,9 +68,5 @@ public sealed class OperationsService(CloudSegStorage storage, IOptions<Dashboar
             buckets);
     }
 
-    private async Task<int> PoisonDepthAsync(CancellationToken ct)
-    {
-        var props = await storage.Poison.GetPropertiesAsync(ct);
-        return props.Value.ApproximateMessagesCount;
-    }
+    private Task<int> PoisonDepthAsync(CancellationToken ct) => storage.GetPoisonedCountAsync(ct);
 }

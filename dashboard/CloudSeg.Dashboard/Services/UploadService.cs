@@ -36,8 +36,8 @@ public sealed partial class UploadService(CloudSegStorage storage, UploadValidat
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Uploaded {BlobName} ({Bytes} bytes) from the dashboard, request message {MessageId}")]
-    private partial void LogUploaded(string blobName, long bytes, string messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Uploaded {BlobName} ({Bytes} bytes) from the dashboard, request message {MessageId} (null where Event Grid raises it)")]
+    private partial void LogUploaded(string blobName, long bytes, string? messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Upload of {BlobName} from the dashboard failed")]
     private partial void LogUploadFailed(Exception ex, string blobName);

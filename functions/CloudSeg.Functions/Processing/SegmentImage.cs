@@ -106,11 +106,10 @@ public sealed partial class SegmentImage(
         if (IsDone(row, BlobVersion.Of(e.Data.ETag), lease.Version)) return AlreadyDone(row, lease);
 
         var stages = new StageClock();
-        var blob = storage.Uploads.GetBlobClient(e.BlobName);
         BlobDownloadStreamingResult download;
         try
         {
-            download = await blob.DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false);
+            download = await storage.DownloadUploadAsync(e.BlobName, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && row.ETag == default)
         {

@@ -27,7 +27,7 @@ public sealed partial class UploadsScanner(
         await storage.EnsureCreatedAsync(ct).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var announced = 0;
-        await foreach (var blob in storage.Uploads.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var blob in storage.ListUploadsAsync(ct).ConfigureAwait(false))
         {
             var etag = BlobVersion.Of(blob.Properties.ETag);
             if (_indexedVersions.TryGetValue(blob.Name, out var known) && known == etag) continue;

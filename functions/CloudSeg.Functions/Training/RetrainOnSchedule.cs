@@ -27,7 +27,7 @@ public sealed partial class RetrainOnSchedule(
         if (runs.FirstOrDefault(r => r.Status == TrainingRunStatus.Started) is { } running)
             return Skip($"run {running.RunId} is still in progress");
 
-        var snapshot = await DatasetDigest.ComputeAsync(storage.Datasets, ct).ConfigureAwait(false);
+        var snapshot = await storage.ComputeDatasetDigestAsync(ct).ConfigureAwait(false);
         if (snapshot.BlobCount == 0) return Skip("datasets/ holds no labelled data");
         var last = runs.FirstOrDefault(r => r.Status != TrainingRunStatus.Requested);
         if (last is not null && last.DatasetDigest == snapshot.Digest)
@@ -49,7 +49,7 @@ public sealed partial class RetrainOnSchedule(
         if (runs.Any(r => r.Status == TrainingRunStatus.Started)) return null;
         var requested = runs.Where(r => r.Status == TrainingRunStatus.Requested).MinBy(r => r.StartedAt);
         if (requested is null) return null;
-        var snapshot = await DatasetDigest.ComputeAsync(storage.Datasets, ct).ConfigureAwait(false);
+        var snapshot = await storage.ComputeDatasetDigestAsync(ct).ConfigureAwait(false);
         if (snapshot.BlobCount == 0)
         {
             Fail(requested, "datasets/ holds no labelled data to train on.");

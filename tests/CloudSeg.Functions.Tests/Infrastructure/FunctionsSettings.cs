@@ -22,4 +22,11 @@ public static class FunctionsSettings
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:CloudSeg"] = "Information",
     };
+
+    /// <summary>Retries a second apart (two at most), so a test can watch (and end) the failure between two attempts.</summary>
+    public static void UseSlowRetries(Dictionary<string, string?> settings)
+    {
+        settings["Functions:RetryBaseDelay"] = "00:00:01";
+        settings["Functions:RetryMaxDelay"] = "00:00:02";
+    }
 }

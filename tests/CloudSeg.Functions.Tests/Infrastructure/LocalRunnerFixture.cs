@@ -1,11 +1,9 @@
 using CloudSeg.Functions.LocalRunner;
-using CloudSeg.Functions.Models;
 using CloudSeg.Storage;
 using CloudSeg.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudSeg.Functions.Tests.Infrastructure;
 
@@ -13,42 +11,24 @@ namespace CloudSeg.Functions.Tests.Infrastructure;
 /// A private Azurite plus the local runner hosted in-process (queue pump, scanner, model watcher all running), ready
 /// once its first model is loaded. Subclasses change settings.
 /// </summary>
-public class LocalRunnerFixture : IAsyncLifetime
+public class LocalRunnerFixture : FunctionsHostFixture
 {
-    private readonly AzuriteFixture _azurite = new();
     private WebApplicationFactory<LocalRunnerEntryPoint>? _factory;
-    private string? _modelCache;
 
-    public CloudSegStorage Storage { get; private set; } = null!;
-
-    public IServiceProvider Services => _factory!.Services;
+    public override IServiceProvider Services => _factory!.Services;
 
     public HttpClient CreateClient() => _factory!.CreateClient();
 
-    public string ConnectionString => _azurite.ConnectionString;
-
-    protected virtual void Configure(Dictionary<string, string?> settings)
+    protected override Task StartHostAsync(Dictionary<string, string?> settings)
     {
-    }
-
-    public async Task InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        Storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = _azurite.ConnectionString });
-        await Storage.EnsureCreatedAsync();
-        var settings = FunctionsSettings.For(_azurite.ConnectionString);
-        Configure(settings);
-        _modelCache = settings["Models:CacheDirectory"];
         _factory = new HostFactory(settings);
         _ = _factory.Server; // starts the host and its background services
-        await Services.GetRequiredService<ModelProvider>().WhenLoaded.WaitAsync(TimeSpan.FromSeconds(60));
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StopHostAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
-        await _azurite.DisposeAsync();
-        if (_modelCache is not null && Directory.Exists(_modelCache)) Directory.Delete(_modelCache, recursive: true);
     }
 
     /// <summary>Uploads through the storage facade (blob + queued row + event) and waits until the row is final.</summary>

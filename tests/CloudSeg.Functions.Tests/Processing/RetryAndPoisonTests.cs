@@ -12,19 +12,14 @@ public class RetryAndPoisonTests(RetryAndPoisonTests.SlowRetriesFixture host) : 
     /// <summary>Retries a second apart, so a test can watch (and end) the failure between two attempts.</summary>
     public sealed class SlowRetriesFixture : LocalRunnerFixture
     {
-        protected override void Configure(Dictionary<string, string?> settings)
-        {
-            settings["Functions:RetryBaseDelay"] = "00:00:01";
-            settings["Functions:RetryMaxDelay"] = "00:00:02";
-        }
+        protected override void Configure(Dictionary<string, string?> settings) => FunctionsSettings.UseSlowRetries(settings);
     }
 
     [Fact]
     public async Task A_transient_failure_is_retried_with_back_off_and_then_succeeds()
     {
         var name = "retry/" + Guid.NewGuid().ToString("N")[..8] + ".png";
-        await host.Storage.Results.DeleteAsync();
-        try
+        await host.WithoutResultsAsync(async () =>
         {
             var receipt = await host.Storage.UploadImageAsync(name, new MemoryStream(TestImages.SmallShapes));
             var retrying = await Eventually.ValueAsync(async () =>
@@ -34,25 +29,20 @@ public class RetryAndPoisonTests(RetryAndPoisonTests.SlowRetriesFixture host) : 
             }, "a second attempt");
             Assert.Contains("retrying in", retrying.Error);
             Assert.Contains("ContainerNotFound", retrying.Error);
-            await RecreateResultsAsync();
+            await host.RecreateResultsAsync();
 
             var done = await host.WaitFinishedAsync(name, receipt.ETag);
             Assert.Equal(ImageStatus.Succeeded, done.Status);
             Assert.True(done.Attempts is >= 2 and <= StorageNames.MaxDequeueCount);
             Assert.Null(done.Error);
-        }
-        finally
-        {
-            await RecreateResultsAsync();
-        }
+        });
     }
 
     [Fact]
     public async Task After_five_failed_tries_the_message_goes_to_the_poison_queue_and_the_row_says_why()
     {
         var name = "poison/" + Guid.NewGuid().ToString("N")[..8] + ".png";
-        await host.Storage.Results.DeleteAsync();
-        try
+        await host.WithoutResultsAsync(async () =>
         {
             var receipt = await host.Storage.UploadImageAsync(name, new MemoryStream(TestImages.SmallShapes));
             var row = await host.WaitFinishedAsync(name, receipt.ETag);
@@ -69,24 +59,6 @@ public class RetryAndPoisonTests(RetryAndPoisonTests.SlowRetriesFixture host) : 
                 return peeked.Value.Select(m => BlobCreatedEventCodec.Decode(m.Body.ToString())).FirstOrDefault(e => e.BlobName == name);
             }, "the message in the poison queue");
             Assert.Equal(receipt.EventId, poisoned.Id);
-        }
-        finally
-        {
-            await RecreateResultsAsync();
-        }
+        });
     }
-
-    // Azurite, like Azure, may refuse to recreate a container for a moment after deleting it.
-    private Task RecreateResultsAsync() => Eventually.TrueAsync(async () =>
-    {
-        try
-        {
-            await host.Storage.Results.CreateIfNotExistsAsync();
-            return true;
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }, "the results container to be recreated");
 }

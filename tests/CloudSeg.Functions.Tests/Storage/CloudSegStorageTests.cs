@@ -41,7 +41,7 @@ public class CloudSegStorageTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var raw = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, StorageNames.RequestsQueue);
         var messages = await raw.PeekMessagesAsync(32);
         var bodies = messages.Value.Select(m => m.Body.ToString()).ToList();
-        Assert.Contains(bodies, b => Encoding.UTF8.GetString(Convert.FromBase64String(b)).Contains(receipt.EventId));
+        Assert.Contains(bodies, b => Encoding.UTF8.GetString(Convert.FromBase64String(b)).Contains(receipt.EventId!));
     }
 
     [Fact]
