@@ -15,7 +15,7 @@ namespace CloudSeg.Training.Import;
 public sealed class BackboneWeights : IDisposable
 {
     public const string ImageNet = "imagenet";
-    private const string BodyPrefix = "backbone.body.";
+    public const string BodyPrefix = "backbone.body.";
     private const string ClassifierPrefix = "fc.";
 
     // torchvision's ImageNet normalisation (the default of MaskRcnnOptions, which its weights expect).
@@ -83,15 +83,16 @@ public sealed class BackboneWeights : IDisposable
     }
 
     /// <summary>
-    /// Copies the weights into the model's backbone body. Every body tensor must come from the file, and the file may
-    /// hold nothing else but the ImageNet classifier (fc.*); otherwise the file is refused with the names that differ.
+    /// Copies the weights into the model's backbone body (the ResNet's names under <paramref name="prefix"/>; "" for a
+    /// bare <see cref="ResNet"/>). Every body tensor must come from the file, and the file may hold nothing else but the
+    /// ImageNet classifier (fc.*); otherwise the file is refused with the names that differ.
     /// </summary>
-    public StateDictImportReport LoadInto(MaskRcnn model)
+    public StateDictImportReport LoadInto(nn.Module model, string prefix = BodyPrefix)
     {
         var prefixed = _state.Where(p => !p.Key.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
-            .ToDictionary(p => BodyPrefix + p.Key, p => p.Value, StringComparer.Ordinal);
+            .ToDictionary(p => prefix + p.Key, p => p.Value, StringComparer.Ordinal);
         var report = StateDictImporter.Load(model, prefixed);
-        var missing = report.Missing.Where(n => n.StartsWith(BodyPrefix, StringComparison.Ordinal)).ToList();
+        var missing = report.Missing.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (missing.Count > 0 || report.Unexpected.Count > 0 || report.Mismatched.Count > 0)
             throw new InvalidDataException(
                 $"{Source} does not fit a {Depth} backbone of width {Width}: {missing.Count} missing ({string.Join(", ", missing.Take(5))}), " +
