@@ -18,6 +18,7 @@ public sealed class BackboneWeightsFileTests
 
     [Theory]
     [InlineData("resnet18-w8.pth")]
+    [InlineData("resnet18-w8-legacy.pth")]
     [InlineData("resnet18-w8.safetensors")]
     public void A_torchvision_resnet_file_gives_torchvisions_features(string file)
     {
@@ -66,10 +67,20 @@ public sealed class BackboneWeightsFileTests
     }
 
     [Fact]
-    public void A_legacy_serialised_file_is_refused_with_a_way_out()
+    public void A_file_that_is_not_a_state_dict_is_refused()
     {
-        var error = Assert.Throws<InvalidDataException>(() => BackboneWeights.Open(Fixture("resnet18-w8-legacy.pth")));
-        Assert.Contains("legacy", error.Message);
+        var truncated = Path.Combine(Path.GetTempPath(), $"truncated-{Guid.NewGuid():N}.pth");
+        var bytes = File.ReadAllBytes(Fixture("resnet18-w8-legacy.pth"));
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => BackboneWeights.Open(truncated));
+            Assert.Contains("truncated", error.Message);
+        }
+        finally
+        {
+            File.Delete(truncated);
+        }
         Assert.Throws<FileNotFoundException>(() => BackboneWeights.Open(Fixture("missing.pth")));
     }
 }

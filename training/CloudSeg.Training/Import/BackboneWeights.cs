@@ -1,7 +1,5 @@
-using System.Collections;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Import;
@@ -9,7 +7,7 @@ namespace CloudSeg.Training.Import;
 /// <summary>
 /// An ImageNet-trained ResNet to start the backbone from (<c>cloudseg train --backbone-weights imagenet|FILE</c>), as
 /// the Mask R-CNN paper does: <c>imagenet</c> is the ResNet-18 the build restores (<see cref="ImageNetResNet18"/>);
-/// a file is a torchvision-layout ResNet state dict (.pth written by torch.save, or .safetensors), whose depth and
+/// a file is a torchvision-layout ResNet state dict (.pth written by torch.save in either serialisation, or .safetensors), whose depth and
 /// width are read from its names and shapes. The weights also fix the input normalisation they were trained with.
 /// </summary>
 public sealed class BackboneWeights : IDisposable
@@ -52,7 +50,7 @@ public sealed class BackboneWeights : IDisposable
         var state = Path.GetExtension(source).ToLowerInvariant() switch
         {
             ".safetensors" => SafeTensorsFile.Open(source).ReadAll(),
-            ".pth" or ".pt" => ReadPyTorch(source),
+            ".pth" or ".pt" => PyTorchStateDictFile.Read(source),
             var other => throw new ArgumentException($"{source}: backbone weights must be a .pth or .safetensors file, not '{other}'."),
         };
         try
@@ -110,28 +108,6 @@ public sealed class BackboneWeights : IDisposable
         var depth = ResNetLayout.DepthOf(state.ContainsKey, "", out var found)
             ?? throw new InvalidDataException($"{source}: a ResNet with {found} is no depth the trainer builds.");
         return (depth, (int)stem.shape[0]);
-    }
-
-    /// <summary>
-    /// A torch.save state dict in the zip format (PyTorch ≥ 1.6, e.g. torchvision's current ImageNet ResNets), read by
-    /// TorchSharp.PyBridge. The older non-zip serialisation is refused with a way out.
-    /// </summary>
-    private static Dictionary<string, Tensor> ReadPyTorch(string path)
-    {
-        using (var probe = File.OpenRead(path))
-        {
-            Span<byte> magic = stackalloc byte[2];
-            if (probe.Read(magic) < 2 || magic[0] != (byte)'P' || magic[1] != (byte)'K')
-                throw new InvalidDataException(
-                    $"{path} uses PyTorch's legacy (pre-1.6, non-zip) serialisation, which is not read here; " +
-                    "re-save it with torch.save(torch.load(path), path) or convert it to .safetensors.");
-        }
-        Hashtable table = PyTorchUnpickler.UnpickleStateDict(path);
-        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-            state[(string)entry.Key] = entry.Value as Tensor
-                ?? throw new InvalidDataException($"{path}: entry {entry.Key} is a {entry.Value?.GetType().Name}, not a tensor (not a state dict?).");
-        return state;
     }
 
     public void Dispose()
