@@ -21,22 +21,12 @@ from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
 from torchvision.models.resnet import resnet50
 from torchvision.ops.misc import FrozenBatchNorm2d
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "fixtures", "export"))
 from safetensors_writer import save_file  # noqa: E402
-
-
-def redraw(model):
-    with torch.no_grad():
-        for name, tensor in model.state_dict().items():
-            if name.endswith("running_var"):
-                tensor.uniform_(0.5, 2.0)
-            elif name.endswith("running_mean") or name.endswith("bias"):
-                tensor.normal_(0, 0.1)
-            elif tensor.dim() == 1:  # frozen batch norm scale
-                tensor.uniform_(0.5, 1.5)
-            else:
-                fan_in = tensor[0].numel() if not name.endswith("conv5_mask.weight") else tensor.shape[0]
-                tensor.normal_(0, 1.0 / fan_in ** 0.5)
+# The same wide-spread redraw as the tiny fixtures (one home for it).
+from make_tiny_maskrcnn_fixture import redraw_weights  # noqa: E402
 
 
 def main(out):
@@ -44,7 +34,7 @@ def main(out):
     torch.manual_seed(15)
     # maskrcnn_resnet50_fpn as it is built for its COCO weights (frozen batch norm, 91 classes), minus the download.
     model = MaskRCNN(_resnet_fpn_extractor(resnet50(norm_layer=FrozenBatchNorm2d), 3), num_classes=91).eval()
-    redraw(model)
+    redraw_weights(model)
     path = os.path.join(out, "weights.pth")
     torch.save(model.state_dict(), path, _use_new_zipfile_serialization=False)
     with open(path, "rb") as f:
