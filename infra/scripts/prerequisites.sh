@@ -26,7 +26,8 @@ ensure_runtime_prerequisites() {
 
 ensure_test_prerequisites() {
   ensure_runtime_prerequisites
-  apt_install chromium
+  # Debian's torchvision writes the seeded torchvision weights file of the `models pull` test (too big to commit).
+  apt_install chromium python3-torchvision
 }
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -8,16 +8,17 @@ using Spectre.Console;
 
 namespace CloudSeg.Cli.Commands;
 
-/// <summary><c>cloudseg models list|promote|rollback</c>: the model registry of the running system, as the dashboard's /models page shows it.</summary>
+/// <summary><c>cloudseg models list|promote|rollback|pull</c>: the model registry of the running system, as the dashboard's /models page shows it.</summary>
 public static class ModelsCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static Command Create() => new("models", "List the registered model versions, promote one, or roll back to the previous one")
+    public static Command Create() => new("models", "List the registered model versions, promote one, roll back to the previous one, or pull torchvision's COCO model")
     {
         ListCommand(),
         PromoteCommand(),
         RollbackCommand(),
+        ModelsPullCommand.Create(),
     };
 
     private static Command ListCommand()

@@ -35,6 +35,14 @@ public static class TrainCommand
         var warmup = new Option<int>("--warmup") { Description = "Linear warm-up steps", DefaultValueFactory = _ => defaults.WarmupSteps };
         var clipNorm = new Option<double>("--clip-norm") { Description = "Max global gradient L2 norm (0 = no clipping)", DefaultValueFactory = _ => defaults.GradientClipNorm };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => defaults.CheckpointEvery };
+        var backboneWeights = new Option<string?>("--backbone-weights")
+        {
+            Description = "Start the backbone from ImageNet weights: 'imagenet' (the ResNet-18 that ships with CloudSeg) or a torchvision ResNet-18/50 .pth / .safetensors file; sets --backbone",
+        };
+        var trainableLayers = new Option<int>("--trainable-layers")
+        {
+            Description = "With --backbone-weights: how many of conv1, layer1 … layer4 train, counted from layer4 (0–5)", DefaultValueFactory = _ => 3,
+        };
         var initFrom = new Option<FileInfo?>("--init-from") { Description = "Fine-tune from a torchvision Mask R-CNN state dict (.safetensors) instead of random weights" };
         var fineTuneFrom = new Option<DirectoryInfo?>("--fine-tune-from") { Description = "Fine-tune from a model package (e.g. models/default) when its architecture fits the data; else train the configured architecture" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
@@ -44,7 +52,7 @@ public static class TrainCommand
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
         {
             data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            clipNorm, checkpointEvery, initFrom, fineTuneFrom, resume, seed, threads,
+            clipNorm, checkpointEvery, backboneWeights, trainableLayers, initFrom, fineTuneFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -76,6 +84,8 @@ public static class TrainCommand
                 Backbone = ParseBackbone(parse.GetValue(backbone)!),
                 ImageSize = parse.GetValue(imageSize),
                 ResumeFrom = parse.GetValue(resume)?.FullName,
+                BackboneWeights = parse.GetValue(backboneWeights),
+                TrainableBackboneLayers = parse.GetValue(trainableLayers),
                 InitFrom = parse.GetValue(initFrom)?.FullName,
                 FineTuneFrom = parse.GetValue(fineTuneFrom)?.FullName,
             };

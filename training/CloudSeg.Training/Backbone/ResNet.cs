@@ -15,20 +15,15 @@ public sealed class ResNet : nn.Module<Tensor, Tensor[]>
     readonly Conv2d conv1;
     readonly nn.Module<Tensor, Tensor> bn1;
     readonly Sequential layer1, layer2, layer3, layer4;
+    readonly ResNetLayout layout;
 
     public ResNet(ResNetDepth depth, NormLayer norm, int baseWidth = 64) : base(nameof(ResNet))
     {
-        var (blockCounts, bottleneck) = depth switch
-        {
-            ResNetDepth.ResNet18 => (new[] { 2, 2, 2, 2 }, false),
-            ResNetDepth.ResNet34 => (new[] { 3, 4, 6, 3 }, false),
-            ResNetDepth.ResNet50 => (new[] { 3, 4, 6, 3 }, true),
-            ResNetDepth.ResNet101 => (new[] { 3, 4, 23, 3 }, true),
-            _ => throw new ArgumentOutOfRangeException(nameof(depth)),
-        };
+        layout = ResNetLayout.Of(depth);
+        var (blockCounts, bottleneck) = (layout.BlockCounts, layout.Bottleneck);
         int expansion = bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion;
 
-        conv1 = nn.Conv2d(3, baseWidth, 7, stride: 2, padding: 3, bias: false);
+        conv1 = nn.Conv2d(3, baseWidth, 7, stride: 2, padding: layout.ModulePadding(7, 2), bias: false);
         bn1 = norm.Create(baseWidth);
         long inChannels = baseWidth;
         Sequential MakeLayer(long planes, int blocks, long stride)
@@ -38,7 +33,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor[]>
             {
                 modules.Add((i.ToString(), bottleneck
                     ? new Bottleneck(inChannels, planes, i == 0 ? stride : 1, norm)
-                    : new BasicBlock(inChannels, planes, i == 0 ? stride : 1, norm)));
+                    : new BasicBlock(inChannels, planes, i == 0 ? stride : 1, norm, layout)));
                 inChannels = planes * expansion;
             }
             return nn.Sequential(modules);
@@ -58,8 +53,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor[]>
     public override Tensor[] forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var x = nn.functional.relu(bn1.call(conv1.call(images)));
-        x = nn.functional.max_pool2d(x, 3, stride: 2, padding: 1);
+        var x = nn.functional.relu(bn1.call(conv1.call(layout.PadInput(images, 7, 2))));
+        x = nn.functional.max_pool2d(layout.PadInput(x, 3, 2, double.NegativeInfinity), 3, stride: 2, padding: layout.ModulePadding(3, 2));
         var c2 = layer1.call(x);
         var c3 = layer2.call(c2);
         var c4 = layer3.call(c3);
@@ -94,4 +89,6 @@ public enum ResNetDepth
     ResNet34,
     ResNet50,
     ResNet101,
+    /// <summary>ImageNet ResNet-18 as ML.NET's DnnImageFeaturizer ships it (see <see cref="ResNetLayout"/>).</summary>
+    ResNet18Cntk,
 }

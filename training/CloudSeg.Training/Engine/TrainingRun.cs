@@ -33,6 +33,13 @@ public sealed record TrainingRequest
     /// <summary>A torchvision Mask R-CNN state dict (safetensors) to fine-tune from instead of random weights; ignored when resuming.</summary>
     public string? InitFrom { get; init; }
     /// <summary>
+    /// An ImageNet-trained ResNet for the backbone: "imagenet" or a torchvision .pth / .safetensors file (see
+    /// <see cref="BackboneWeights"/>); its depth replaces <see cref="Backbone"/>. Ignored when resuming or fine-tuning.
+    /// </summary>
+    public string? BackboneWeights { get; init; }
+    /// <summary>With <see cref="BackboneWeights"/>: how many of conv1, layer1 … layer4 train, counted from layer4 (torchvision's default 3).</summary>
+    public int TrainableBackboneLayers { get; init; } = 3;
+    /// <summary>
     /// A model package (model.onnx + card, optionally its training weights) to fine-tune from when its architecture
     /// fits (see <see cref="WarmStart"/>); otherwise the run starts from the request's architecture and says why.
     /// Ignored when resuming.
@@ -128,6 +135,8 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
     {
         var configured = ModelOptions(request, classes.Count);
         string Scratch(string why) => $"from scratch ({configured.Backbone.ToString().ToLowerInvariant()}, {request.Size.ToString().ToLowerInvariant()}): {why}";
+        if (request.FineTuneFrom is null && request.BackboneWeights is not null)
+            return FromPretrainedBackbone(request, configured);
         if (request.FineTuneFrom is null)
             return (new MaskRcnn(configured), request.InitFrom is null ? "from scratch" : $"initialised from {request.InitFrom}");
         using var warm = WarmStart.Open(request.FineTuneFrom, classes.Count, out var reason);
@@ -146,6 +155,26 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
             model.Dispose();
             manual_seed(options.Seed);
             return (new MaskRcnn(configured), Scratch(e.Message));
+        }
+    }
+
+    /// <summary>The request's architecture on an ImageNet-trained backbone, with the backbone's depth and normalisation.</summary>
+    (MaskRcnn Model, string Initialisation) FromPretrainedBackbone(TrainingRequest request, MaskRcnnOptions configured)
+    {
+        using var weights = BackboneWeights.Open(request.BackboneWeights!);
+        var model = new MaskRcnn(weights.Apply(configured, request.TrainableBackboneLayers));
+        try
+        {
+            var report = weights.LoadInto(model);
+            _logger.LogInformation("Backbone from {Source}: {Loaded} tensors ({Depth}, width {Width})", weights.Source,
+                report.Loaded.Count, weights.Depth, weights.Width);
+            return (model, $"backbone from {weights.Source} ({weights.Depth.ToString().ToLowerInvariant()}, " +
+                $"{request.TrainableBackboneLayers} trainable stages, frozen batch norm)");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
     }
 

@@ -9,29 +9,34 @@ public static class BackboneEmitter
     private const string Body = "backbone.body", Fpn = "backbone.fpn";
 
     /// <summary>FPN outputs finest first: P2, P3, P4, P5 (strides 4–32) and the pooled P6 (stride 64).</summary>
-    public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images)
+    /// <param name="padsLessAtEnd">Strided convolutions and the max pool pad one less at the end (<see cref="Backbone.ResNetLayout"/>).</param>
+    public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images, bool padsLessAtEnd = false)
     {
+        var layout = new Backbone.ResNetLayout([], false, padsLessAtEnd);
         var (conv1, bn1) = w.ConvWithBatchNorm($"{Body}.conv1.weight", $"{Body}.bn1");
-        var x = g.MaxPool(g.Relu(g.Conv(images, conv1, bn1, stride: 2, padding: 3)), kernel: 3, stride: 2, padding: 1);
+        var (stemStart, stemEnd) = layout.Padding(7, 2);
+        var (poolStart, poolEnd) = layout.Padding(3, 2);
+        var x = g.MaxPool(g.Relu(g.Conv(images, conv1, bn1, stride: 2, stemStart, stemEnd)), kernel: 3, stride: 2, poolStart, poolEnd);
         var stages = new List<string>();
         for (var layer = 1; layer <= 4; layer++)
         {
             for (var block = 0; w.Has($"{Body}.layer{layer}.{block}.conv1.weight"); block++)
-                x = ResidualBlock(g, w, $"{Body}.layer{layer}.{block}", x, stride: layer > 1 && block == 0 ? 2 : 1);
+                x = ResidualBlock(g, w, layout, $"{Body}.layer{layer}.{block}", x, stride: layer > 1 && block == 0 ? 2 : 1);
             stages.Add(x);
         }
         return FeaturePyramid(g, w, stages);
     }
 
     /// <summary>BasicBlock (two 3×3) or Bottleneck (1×1, 3×3 with the stride, 1×1), plus the projection shortcut.</summary>
-    private static string ResidualBlock(OnnxGraphBuilder g, StateDictWeights w, string prefix, string x, long stride)
+    private static string ResidualBlock(OnnxGraphBuilder g, StateDictWeights w, Backbone.ResNetLayout layout, string prefix, string x, long stride)
     {
         var bottleneck = w.Has($"{prefix}.conv3.weight");
         string Conv(string input, int index, long convStride)
         {
             var weightName = $"{prefix}.conv{index}.weight";
             var (weight, bias) = w.ConvWithBatchNorm(weightName, $"{prefix}.bn{index}");
-            return g.Conv(input, weight, bias, convStride, padding: w[weightName].shape[^1] / 2);
+            var (start, end) = layout.Padding(w[weightName].shape[^1], convStride);
+            return g.Conv(input, weight, bias, convStride, start, end);
         }
 
         var y = bottleneck

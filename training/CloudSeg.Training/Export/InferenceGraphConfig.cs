@@ -40,6 +40,9 @@ public sealed record InferenceGraphConfig
     [JsonPropertyName("box_nms_thresh")] public float BoxNmsThreshold { get; init; } = 0.5f;
     [JsonPropertyName("box_detections_per_img")] public int DetectionsPerImage { get; init; } = 100;
 
+    /// <summary>Strided backbone convolutions and the stem's max pool pad one less at the end (<see cref="Backbone.ResNetLayout"/>).</summary>
+    [JsonPropertyName("backbone_pads_less_at_end")] public bool BackbonePadsLessAtEnd { get; init; }
+
     /// <summary>FrozenBatchNorm2d's epsilon (torchvision: 1e-5), folded into the preceding convolution.</summary>
     [JsonPropertyName("batch_norm_eps")] public float BatchNormEpsilon { get; init; } = 1e-5f;
 
@@ -61,6 +64,7 @@ public sealed record InferenceGraphConfig
         BoxScoreThreshold = (float)options.RoIHeads.ScoreThreshold,
         BoxNmsThreshold = (float)options.RoIHeads.NmsThreshold,
         DetectionsPerImage = options.RoIHeads.DetectionsPerImage,
+        BackbonePadsLessAtEnd = Backbone.ResNetLayout.Of(options.Backbone).PadsLessAtEnd,
     };
 
     public static InferenceGraphConfig FromJson(string json) =>

@@ -30,7 +30,7 @@ public static class MaskRcnnOnnxExporter
         var image = g.Input(ImageInput, DataType.Float, 3, null, null);
 
         var transformed = TransformEmitter.Emit(g, config, image);
-        var features = BackboneEmitter.Emit(g, w, transformed.Batch);
+        var features = BackboneEmitter.Emit(g, w, transformed.Batch, config.BackbonePadsLessAtEnd);
         var channels = w[$"{w.ConvPrefix("backbone.fpn.layer_blocks.0")}.weight"].shape[0];
         var pyramid = features.Take(features.Count - 1).ToList();   // RoIAlign pools P2–P5, not the P6 "pool" level
         var proposals = RpnEmitter.Emit(g, w, config, features, transformed);

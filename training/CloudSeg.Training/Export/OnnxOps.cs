@@ -11,11 +11,18 @@ public static class OnnxOps
             Ints("strides", stride, stride), Ints("pads", padding, padding, padding, padding),
             Ints("dilations", dilation, dilation), Int("group", groups));
 
+    /// <summary>A convolution padded <paramref name="padStart"/> before and <paramref name="padEnd"/> after each spatial axis.</summary>
+    public static string Conv(this OnnxGraphBuilder g, string x, string weight, string bias, long stride, long padStart, long padEnd) =>
+        g.Node("Conv", [x, weight, bias], Ints("strides", stride, stride), Ints("pads", padStart, padStart, padEnd, padEnd));
+
     public static string ConvTranspose(this OnnxGraphBuilder g, string x, string weight, string bias, long stride) =>
         g.Node("ConvTranspose", [x, weight, bias], Ints("strides", stride, stride));
 
     public static string MaxPool(this OnnxGraphBuilder g, string x, long kernel, long stride, long padding) =>
         g.Node("MaxPool", [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Ints("pads", padding, padding, padding, padding));
+
+    public static string MaxPool(this OnnxGraphBuilder g, string x, long kernel, long stride, long padStart, long padEnd) =>
+        g.Node("MaxPool", [x], Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Ints("pads", padStart, padStart, padEnd, padEnd));
 
     /// <summary>y = x·Wᵀ + b, the nn.Linear convention (weight [out, in]).</summary>
     public static string Linear(this OnnxGraphBuilder g, string x, string weight, string bias) =>

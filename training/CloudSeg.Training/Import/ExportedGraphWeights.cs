@@ -20,9 +20,11 @@ public static class ExportedGraphWeights
     private const string Body = "backbone.body";
 
     /// <summary>Every float initializer of the graph by name (the caller disposes the tensors).</summary>
-    public static Dictionary<string, Tensor> ReadInitializers(string onnxPath)
+    public static Dictionary<string, Tensor> ReadInitializers(string onnxPath) => ReadInitializers(OnnxModelFile.Read(onnxPath).Graph);
+
+    /// <summary>Every float initializer of <paramref name="graph"/> by name (the caller disposes the tensors).</summary>
+    public static Dictionary<string, Tensor> ReadInitializers(GraphProto graph)
     {
-        var graph = OnnxModelFile.Read(onnxPath).Graph;
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var proto in graph.Initializer.Where(p => p.DataType == (int)TensorProto.Types.DataType.Float))
         {
@@ -36,7 +38,7 @@ public static class ExportedGraphWeights
 
     /// <summary>
     /// The architecture the initializers describe, as the trainer builds it: ResNet depth from the block names, the
-    /// small or standard dimensions from the stem's width, input size from the card. Null (with the reason) when the
+    /// small or standard heads from the FPN's width, the backbone's width from its stem, input size from the card. Null (with the reason) when the
     /// graph was not written by our exporter.
     /// </summary>
     public static MaskRcnnOptions? InferOptions(IReadOnlyDictionary<string, Tensor> initializers, int numClasses,
@@ -47,28 +49,19 @@ public static class ExportedGraphWeights
             reason = "its graph has no backbone weights under torchvision's names (not exported by cloudseg)";
             return null;
         }
-        int Blocks(int layer) => Enumerable.Range(0, 64).TakeWhile(b => initializers.ContainsKey($"{Body}.layer{layer}.{b}.conv1.weight")).Count();
-        var counts = (Blocks(1), Blocks(2), Blocks(3), Blocks(4));
-        bool bottleneck = initializers.ContainsKey($"{Body}.layer1.0.conv3.weight");
-        ResNetDepth? depth = (counts, bottleneck) switch
-        {
-            ((2, 2, 2, 2), false) => ResNetDepth.ResNet18,
-            ((3, 4, 6, 3), false) => ResNetDepth.ResNet34,
-            ((3, 4, 6, 3), true) => ResNetDepth.ResNet50,
-            ((3, 4, 23, 3), true) => ResNetDepth.ResNet101,
-            _ => null,
-        };
+        var depth = ResNetLayout.DepthOf(initializers.ContainsKey, $"{Body}.", out var found);
         if (depth is null)
         {
-            reason = $"its ResNet has {counts} blocks per stage, which is no depth the trainer builds";
+            reason = $"its ResNet has {found}, which is no depth the trainer builds";
             return null;
         }
         reason = "";
         var small = MaskRcnnOptions.Small(numClasses, depth.Value, minSize);
-        var options = stem.shape[0] == small.BackboneWidth
+        // An ImageNet backbone (width 64) carries small heads too, so the FPN's width tells the sizes apart.
+        var options = initializers.TryGetValue("backbone.fpn.inner_blocks.0.0.weight", out var lateral) && lateral.shape[0] == small.FpnChannels
             ? small with { MaxSize = maxSize }
             : new MaskRcnnOptions { NumClasses = numClasses, Backbone = depth.Value, MinSize = minSize, MaxSize = maxSize };
-        return options with { Norm = NormLayer.FrozenBatchNorm };
+        return options with { BackboneWidth = (int)stem.shape[0], Norm = NormLayer.FrozenBatchNorm };
     }
 
     /// <summary>
