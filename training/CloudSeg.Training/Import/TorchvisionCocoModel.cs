@@ -1,4 +1,5 @@
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CloudSeg.Inference;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Export;
 using static TorchSharp.torch;
