@@ -41,6 +41,9 @@ public sealed class InstanceSegmenter : IDisposable
 
     public ModelFormat Format { get; }
 
+    /// <summary>Which of the package's graphs runs.</summary>
+    public ModelPrecision Precision { get; private init; }
+
     /// <summary>"CUDA" or "CPU".</summary>
     public string ExecutionProvider { get; }
 
@@ -56,7 +59,8 @@ public sealed class InstanceSegmenter : IDisposable
         if (options.ClassNames is { Count: > 0 } names)
             card = card with { Classes = names };
 
-        var model = OnnxModelFile.Read(package.OnnxPath);
+        var (graphPath, precision) = GraphChoice.Choose(package, options, logger);
+        var model = OnnxModelFile.Read(graphPath);
         var signature = GraphSignature.Of(model.Graph);
         var input = signature.Inputs.Count == 1 && signature.Inputs[0] is { Rank: 3, IsFloat: true } only
             ? only
@@ -100,15 +104,15 @@ public sealed class InstanceSegmenter : IDisposable
         {
             // Our edits should always give a valid graph; if one does not, the original graph still works.
             logger.LogWarning(e, "The edited graph of {Model} did not load; using the original graph", package.OnnxPath);
-            (session, provider) = SessionFactory.Create(File.ReadAllBytes(package.OnnxPath), options, logger);
+            (session, provider) = SessionFactory.Create(File.ReadAllBytes(graphPath), options, logger);
             roles = originalRoles;
             masksArePasted = format != ModelFormat.ModelZoo && maskAnalysis.PastesIntoImage;
         }
         logger.LogInformation(
-            "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
-            card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",
+            "Loaded model {Name} {Version} ({Format}, {Precision}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
+            card.Name, card.Version, format.ToCardName(), precision, graphPath, provider, masksArePasted ? "the graph" : "CloudSeg",
             card.Classes.Count);
-        return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
+        return new InstanceSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options) { Precision = precision };
     }
 
     /// <summary>
