@@ -185,5 +185,8 @@ public sealed class InstanceSegmenter : IDisposable
         }
     }
 
+    /// <summary>Stops ONNX Runtime's profiler (<see cref="SegmenterOptions.ProfilePrefix"/>) and returns the file it wrote.</summary>
+    public string EndProfiling() => _session.EndProfiling();
+
     public void Dispose() => _session.Dispose();
 }

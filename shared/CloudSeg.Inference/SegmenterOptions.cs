@@ -31,6 +31,10 @@ public sealed class SegmenterOptions
 
     public int CudaDeviceId { get; set; }
 
+    /// <summary>When set, ONNX Runtime's profiler records every operator run into <c>&lt;prefix&gt;_&lt;date&gt;.json</c>
+    /// (see <see cref="InstanceSegmenter.EndProfiling"/> and <see cref="OperatorProfile"/>). Costs time; for benchmarks.</summary>
+    public string? ProfilePrefix { get; set; }
+
     /// <summary>Minimum final score; null uses the card's threshold, else 0.5.</summary>
     public float? ScoreThreshold { get; set; }
 

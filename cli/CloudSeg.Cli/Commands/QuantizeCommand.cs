@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CloudSeg.Inference.Quantization;
+using CloudSeg.Onnx.Quantization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -19,7 +20,7 @@ public static class QuantizeCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write model.onnx, model.int8.onnx and model.card.json into", Required = true };
         var command = new Command("quantize", "Add a calibrated int8 graph to a model package (static QDQ quantization, per-channel weights)")
         {
-            model, options.Calibration, options.Images, options.MinAgreement, output,
+            model, options.Calibration, options.Images, options.MinAgreement, options.Activations, output,
         };
         command.SetAction((parse, cancellationToken) =>
             options.RunAsync(parse, parse.GetValue(model)!, parse.GetValue(output)!.FullName, cancellationToken));
@@ -47,6 +48,19 @@ public sealed class QuantizeOptions
         DefaultValueFactory = _ => 0.97,
     };
 
+    public Option<string> Activations { get; } = CreateActivations();
+
+    private static Option<string> CreateActivations()
+    {
+        var option = new Option<string>("--activations")
+        {
+            Description = "Activation integer type: uint8 (what ONNX Runtime's x86 int8 kernels run; every layer fuses) or int8 (signed; ONNX Runtime on x86 leaves layers whose input is shared in float)",
+            DefaultValueFactory = _ => "uint8",
+        };
+        option.AcceptOnlyFromAmong("int8", "uint8");
+        return option;
+    }
+
     public async Task<int> RunAsync(ParseResult parse, string modelPath, string outputFolder, CancellationToken ct)
     {
         if (parse.GetValue(Calibration) is not { } calibration)
@@ -55,7 +69,8 @@ public sealed class QuantizeOptions
             return 2;
         }
         using var logging = LoggerFactory.Create(builder => builder.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-        var request = new QuantizationRequest(modelPath, calibration.FullName, parse.GetValue(Images), outputFolder, parse.GetValue(MinAgreement));
+        var request = new QuantizationRequest(modelPath, calibration.FullName, parse.GetValue(Images), outputFolder, parse.GetValue(MinAgreement),
+            Activations: parse.GetValue(Activations) == "uint8" ? ActivationType.UInt8 : ActivationType.Int8);
         try
         {
             var result = await ModelQuantizer.QuantizeAsync(request, logging.CreateLogger("cloudseg.quantize"), ct);

@@ -13,8 +13,9 @@ namespace CloudSeg.Inference.Quantization;
 /// <param name="MinAgreement">The sensitivity pass leaves layers float until the int8 graph agrees this well with the
 /// float one on the held-back pictures (see <see cref="DetectionAgreement"/>).</param>
 /// <param name="MaxFloatFraction">At most this share of the quantizable layers is left float.</param>
+/// <param name="Activations">Signed or unsigned int8 activations (see <see cref="ActivationType"/>).</param>
 public sealed record QuantizationRequest(string ModelPath, string CalibrationFolder, int Images, string OutputFolder,
-    double MinAgreement = 0.97, double MaxFloatFraction = 0.25);
+    double MinAgreement = 0.97, double MaxFloatFraction = 0.25, ActivationType Activations = ActivationType.UInt8);
 
 public sealed record QuantizationResult(string FloatPath, string Int8Path, string CardPath, Int8GraphInfo Info, TimeSpan Elapsed);
 
@@ -53,7 +54,7 @@ public static partial class ModelQuantizer
         (CalibrationMethod Method, ModelProto Graph, double Agreement)? best = null;
         foreach (var method in Enum.GetValues<CalibrationMethod>())
         {
-            var graph = Build(model, plan, calibration.Ranges(method));
+            var graph = Build(model, plan, calibration.Ranges(method), request.Activations);
             var agreement = DetectionAgreement.Of(reference, await work.SegmentAsync(graph, images.Evaluation, ct));
             tried[method.ToCardName()] = agreement;
             LogCandidate(logger, method.ToCardName(), 0, agreement);
@@ -74,7 +75,7 @@ public static partial class ModelQuantizer
             {
                 var keep = order.Take(count).ToHashSet(StringComparer.Ordinal);
                 var keepPlan = QdqPlan.For(model, keep);
-                var graph = Build(model, keepPlan, ranges);
+                var graph = Build(model, keepPlan, ranges, request.Activations);
                 var agreement = DetectionAgreement.Of(reference, await work.SegmentAsync(graph, images.Evaluation, ct));
                 LogCandidate(logger, chosen.ToCardName(), count, agreement);
                 if (agreement > agreementNow) (int8, agreementNow, keptFloat, plan) = (graph, agreement, keep.ToList(), keepPlan);
@@ -83,7 +84,8 @@ public static partial class ModelQuantizer
 
         var info = new Int8GraphInfo
         {
-            Precision = PrecisionDescription + (plan.PerChannel ? "" : " (per tensor: the graph's opset predates per-axis QDQ)"),
+            Precision = (request.Activations == ActivationType.UInt8 ? PrecisionDescription.Replace("signed int8 activations", "unsigned int8 activations") : PrecisionDescription)
+                + (plan.PerChannel ? "" : " (per tensor: the graph's opset predates per-axis QDQ)"),
             Calibration = new CalibrationInfo
             {
                 Method = chosen.ToCardName(),
@@ -101,10 +103,10 @@ public static partial class ModelQuantizer
         return Write(package, card with { Int8 = info }, int8, request.OutputFolder, info, clock.Elapsed);
     }
 
-    private static ModelProto Build(ModelProto model, QdqPlan plan, IReadOnlyDictionary<string, ActivationRange> ranges)
+    private static ModelProto Build(ModelProto model, QdqPlan plan, IReadOnlyDictionary<string, ActivationRange> ranges, ActivationType activations)
     {
         var copy = model.Clone();
-        QdqRewriter.Apply(copy, plan, ranges);
+        QdqRewriter.Apply(copy, plan, ranges, activations);
         return copy;
     }
 

@@ -52,14 +52,10 @@ internal static class SensitivityRanking
         return plan.Nodes
             .Select(n =>
             {
-                var inherited = nodes[n.Name].Input.Select(Source).Select(t => relative.GetValueOrDefault(t)).DefaultIfEmpty().Max();
+                var inherited = nodes[n.Name].Input.Select(i => QdqRewriter.SourceOf(i)).Select(t => relative.GetValueOrDefault(t)).DefaultIfEmpty().Max();
                 return (n.Name, relative.GetValueOrDefault(n.Output) - inherited);
             })
             .OrderByDescending(n => n.Item2)
             .ToList();
     }
-
-    /// <summary>The float tensor a quantized node's input was dequantized from.</summary>
-    private static string Source(string input) =>
-        input.EndsWith(QdqRewriter.DequantizedSuffix, StringComparison.Ordinal) ? input[..^QdqRewriter.DequantizedSuffix.Length] : input;
 }

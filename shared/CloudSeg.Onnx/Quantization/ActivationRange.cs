@@ -10,13 +10,21 @@ public readonly record struct ActivationRange(float Min, float Max)
     /// </summary>
     public (float Scale, sbyte ZeroPoint) Int8Parameters()
     {
+        var (scale, zeroPoint) = UInt8Parameters();
+        return (scale, (sbyte)(zeroPoint - 128));
+    }
+
+    /// <summary>The same grid on [0, 255]: zero point = round(−min / scale). Signed and unsigned parameters describe
+    /// identical values, offset by 128.</summary>
+    public (float Scale, byte ZeroPoint) UInt8Parameters()
+    {
         var min = Math.Min(Min, 0f);
         var max = Math.Max(Max, 0f);
         if (!float.IsFinite(min) || !float.IsFinite(max))
             throw new InvalidDataException($"Activation range [{Min}, {Max}] is not finite.");
-        if (max - min < 1e-12f) return (1f, 0);
+        if (max - min < 1e-12f) return (1f, 128);
         var scale = (max - min) / 255f;
-        var zeroPoint = Math.Clamp(MathF.Round(-128f - min / scale, MidpointRounding.ToEven), -128f, 127f);
-        return (scale, (sbyte)zeroPoint);
+        var zeroPoint = Math.Clamp(MathF.Round(-min / scale, MidpointRounding.ToEven), 0f, 255f);
+        return (scale, (byte)zeroPoint);
     }
 }

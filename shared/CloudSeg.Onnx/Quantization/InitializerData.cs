@@ -24,6 +24,9 @@ public static class InitializerData
     public static TensorProto Int8(string name, ReadOnlySpan<sbyte> values, params long[] dims) =>
         Raw(name, TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values), dims);
 
+    public static TensorProto UInt8(string name, ReadOnlySpan<byte> values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Uint8, values, dims);
+
     public static TensorProto Int32(string name, ReadOnlySpan<int> values, params long[] dims) =>
         Raw(name, TensorProto.Types.DataType.Int32, MemoryMarshal.AsBytes(values), dims);
 

@@ -17,17 +17,18 @@ public static class QdqRewriter
     public const string QuantizedSuffix = "_quantized";
     public const string DequantizedSuffix = "_dequantized";
 
-    public static void Apply(ModelProto model, QdqPlan plan, IReadOnlyDictionary<string, ActivationRange> ranges)
+    public static void Apply(ModelProto model, QdqPlan plan, IReadOnlyDictionary<string, ActivationRange> ranges,
+        ActivationType activationType = ActivationType.Int8)
     {
         var graph = model.Graph;
         var nodesByName = graph.Node.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var activation = new Dictionary<string, (float Scale, sbyte ZeroPoint)>(StringComparer.Ordinal);
+        var activation = new Dictionary<string, ActivationRange>(StringComparer.Ordinal);
         foreach (var tensor in plan.Activations)
         {
             if (!ranges.TryGetValue(tensor, out var range))
                 throw new ArgumentException($"No calibrated range for activation {tensor}.", nameof(ranges));
-            activation[tensor] = range.Int8Parameters();
+            activation[tensor] = range;
         }
 
         var dropped = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
@@ -46,13 +47,13 @@ public static class QdqRewriter
             node.Input[1] = weightNodes[^1].Output[0];
             if (planned.HasBias)
             {
-                var inputScale = activation[node.Input[0]].Scale;
+                var inputScale = activation[node.Input[0]].Int8Parameters().Scale;
                 QuantizeBias(graph, initializers[node.Input[2]], inputScale, weightScales, weightNodes, planned.Name);
                 node.Input[2] = weightNodes[^1].Output[0];
             }
         }
 
-        InsertActivationPairs(graph, activation, dropped, weightNodes);
+        InsertActivationPairs(graph, activation, activationType, dropped, weightNodes);
         graph.PruneUnusedNodes();
     }
 
@@ -119,26 +120,35 @@ public static class QdqRewriter
 
     /// <summary>Inserts t → Q → DQ right after each quantized tensor's producer (graph inputs: first), redirects the
     /// readers, drops folded Relus and puts the weights' DequantizeLinear nodes first, keeping the node list topological.</summary>
-    private static void InsertActivationPairs(GraphProto graph, Dictionary<string, (float Scale, sbyte ZeroPoint)> activation,
+    private static void InsertActivationPairs(GraphProto graph, Dictionary<string, ActivationRange> activation, ActivationType type,
         HashSet<NodeProto> dropped, List<NodeProto> weightNodes)
     {
         var pairs = new Dictionary<string, NodeProto[]>(StringComparer.Ordinal);
-        foreach (var (tensor, (scale, zeroPoint)) in activation)
+        foreach (var (tensor, range) in activation)
         {
-            var prefix = tensor;
-            graph.Initializer.Add(InitializerData.Floats(prefix + "_scale", [scale]));
-            graph.Initializer.Add(InitializerData.Int8(prefix + "_zero_point", [zeroPoint]));
+            if (type == ActivationType.UInt8)
+            {
+                var (scale, zeroPoint) = range.UInt8Parameters();
+                graph.Initializer.Add(InitializerData.Floats(tensor + "_scale", [scale]));
+                graph.Initializer.Add(InitializerData.UInt8(tensor + "_zero_point", [zeroPoint]));
+            }
+            else
+            {
+                var (scale, zeroPoint) = range.Int8Parameters();
+                graph.Initializer.Add(InitializerData.Floats(tensor + "_scale", [scale]));
+                graph.Initializer.Add(InitializerData.Int8(tensor + "_zero_point", [zeroPoint]));
+            }
             pairs[tensor] =
             [
                 new NodeProto
                 {
-                    OpType = "QuantizeLinear", Name = prefix + "_QuantizeLinear",
-                    Input = { tensor, prefix + "_scale", prefix + "_zero_point" }, Output = { prefix + QuantizedSuffix },
+                    OpType = "QuantizeLinear", Name = tensor + "_QuantizeLinear",
+                    Input = { tensor, tensor + "_scale", tensor + "_zero_point" }, Output = { tensor + QuantizedSuffix },
                 },
                 new NodeProto
                 {
-                    OpType = "DequantizeLinear", Name = prefix + "_DequantizeLinear",
-                    Input = { prefix + QuantizedSuffix, prefix + "_scale", prefix + "_zero_point" }, Output = { prefix + DequantizedSuffix },
+                    OpType = "DequantizeLinear", Name = tensor + "_DequantizeLinear",
+                    Input = { tensor + QuantizedSuffix, tensor + "_scale", tensor + "_zero_point" }, Output = { tensor + DequantizedSuffix },
                 },
             ];
         }
@@ -161,6 +171,10 @@ public static class QdqRewriter
         graph.Node.Clear();
         graph.Node.AddRange(ordered);
     }
+
+    /// <summary>The float tensor an input of a rewritten node was dequantized from (itself when it was not).</summary>
+    public static string SourceOf(string input) =>
+        input.EndsWith(DequantizedSuffix, StringComparison.Ordinal) ? input[..^DequantizedSuffix.Length] : input;
 
     /// <summary>Channels along <paramref name="axis"/> and the element count of one step along it (row-major).</summary>
     private static (int Channels, int Inner) ChannelLayout(long[] dims, int axis)
