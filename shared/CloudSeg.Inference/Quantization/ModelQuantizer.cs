@@ -42,8 +42,6 @@ public static partial class ModelQuantizer
         var plan = QdqPlan.For(model);
         if (plan.Nodes.All(n => n.WeightAxis < 0))
             throw new InvalidDataException($"{package.OnnxPath} has no convolution or fully-connected layer with constant weights to quantize.");
-        if (!plan.PerChannel)
-            LogPerTensorWeights(logger, QdqPlan.DefaultOpset(model));
 
         LogCalibrating(logger, plan.Activations.Count, images.Calibration.Count);
         var calibration = RangeCalibrator.Run(model, plan.Activations, recipe, images.Calibration, options, logger, ct);
@@ -85,7 +83,7 @@ public static partial class ModelQuantizer
         var info = new Int8GraphInfo
         {
             Precision = (request.Activations == ActivationType.UInt8 ? PrecisionDescription.Replace("signed int8 activations", "unsigned int8 activations") : PrecisionDescription)
-                + (plan.PerChannel ? "" : " (per tensor: the graph's opset predates per-axis QDQ)"),
+                + (plan.WeightsInMicrosoftDomain ? " (weights through com.microsoft DequantizeLinear: the graph's opset predates per-axis QDQ)" : ""),
             Calibration = new CalibrationInfo
             {
                 Method = chosen.ToCardName(),
@@ -135,9 +133,6 @@ public static partial class ModelQuantizer
         }
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The graph's opset is {Opset} (< 13): weights are quantized per tensor, not per channel")]
-    private static partial void LogPerTensorWeights(ILogger logger, long opset);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrating {Tensors} activations on {Images} pictures")]
     private static partial void LogCalibrating(ILogger logger, int tensors, int images);

@@ -10,7 +10,9 @@ public sealed record QuantizedNode(string Name, string OpType, int WeightAxis, b
 /// What a static QDQ quantization of a graph changes: the nodes that compute in int8 and every activation tensor that
 /// gets a QuantizeLinear/DequantizeLinear pair. Calibration measures exactly <see cref="Activations"/>.
 /// </summary>
-public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<string> Activations, bool PerChannel)
+/// <param name="WeightsInMicrosoftDomain">The graph's opset predates per-axis DequantizeLinear (13): per-channel weights
+/// are then read through ONNX Runtime's com.microsoft DequantizeLinear, which has the axis and which its QDQ fusions accept.</param>
+public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<string> Activations, bool WeightsInMicrosoftDomain)
 {
     /// <summary>The operators whose weights are quantized (the convolutions and fully-connected layers).</summary>
     public static readonly IReadOnlySet<string> WeightedOps = new HashSet<string>(["Conv", "Gemm", "MatMul"]);
@@ -60,7 +62,7 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<s
                 output == node.Output[0] ? null : consumers[node.Output[0]][0].Name, output));
             Quantize(output);
         }
-        return new QdqPlan(nodes, activations, PerChannel: opset >= 13);
+        return new QdqPlan(nodes, activations, WeightsInMicrosoftDomain: opset < 13);
     }
 
     /// <summary>The version of the default ("" or "ai.onnx") operator set.</summary>

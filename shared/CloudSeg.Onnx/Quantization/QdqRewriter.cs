@@ -14,6 +14,7 @@ namespace CloudSeg.Onnx.Quantization;
 /// </summary>
 public static class QdqRewriter
 {
+    public const string MicrosoftDomain = "com.microsoft";
     public const string QuantizedSuffix = "_quantized";
     public const string DequantizedSuffix = "_dequantized";
 
@@ -43,7 +44,7 @@ public static class QdqRewriter
             }
             if (planned.WeightAxis < 0) continue;
             var weight = initializers[node.Input[1]];
-            var weightScales = QuantizeWeight(graph, weight, plan.PerChannel ? planned.WeightAxis : -1, weightNodes, planned.Name);
+            var weightScales = QuantizeWeight(graph, weight, planned.WeightAxis, weightNodes, planned.Name);
             node.Input[1] = weightNodes[^1].Output[0];
             if (planned.HasBias)
             {
@@ -53,6 +54,12 @@ public static class QdqRewriter
             }
         }
 
+        if (plan.WeightsInMicrosoftDomain)
+        {
+            foreach (var node in weightNodes) node.Domain = MicrosoftDomain;
+            if (!model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
+                model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+        }
         InsertActivationPairs(graph, activation, activationType, dropped, weightNodes);
         graph.PruneUnusedNodes();
     }
