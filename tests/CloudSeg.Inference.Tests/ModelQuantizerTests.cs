@@ -95,4 +95,14 @@ public sealed class ModelQuantizerTests : IDisposable
         Assert.Contains("at least 2 images", error.Message);
         Assert.False(Directory.Exists(output));
     }
+
+    [Fact]
+    public async Task An_empty_model_file_is_a_clear_error()
+    {
+        var package = Directory.CreateDirectory(Path.Combine(_folder.Path, "broken")).FullName;
+        File.WriteAllBytes(Path.Combine(package, ModelPackage.OnnxFileName), []);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ModelQuantizer.QuantizeAsync(
+            new QuantizationRequest(package, Path.Combine(RepoPaths.ModelFixtures, "images"), 0, Path.Combine(_folder.Path, "out")), NullLogger.Instance));
+        Assert.Contains("holds no ONNX graph", error.Message);
+    }
 }

@@ -36,7 +36,17 @@ public static partial class ModelQuantizer
         var package = ModelPackage.Locate(request.ModelPath);
         var card = package.ReadCard();
         var images = CalibrationImages.From(request.CalibrationFolder, request.Images);
-        var model = OnnxModelFile.Read(package.OnnxPath);
+        ModelProto model;
+        try
+        {
+            model = OnnxModelFile.Read(package.OnnxPath);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{package.OnnxPath} is not an ONNX model: {e.Message}", e);
+        }
+        if (model.Graph is null || model.Graph.Node.Count == 0)
+            throw new InvalidDataException($"{package.OnnxPath} holds no ONNX graph (empty or not an ONNX model).");
         var options = new SegmenterOptions { Precision = ModelPrecision.Float32 };
         var recipe = InputRecipe.ForGraph(model, card, null);
         var plan = QdqPlan.For(model);
