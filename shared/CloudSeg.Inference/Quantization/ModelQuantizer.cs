@@ -32,6 +32,8 @@ public static partial class ModelQuantizer
 
     public static async Task<QuantizationResult> QuantizeAsync(QuantizationRequest request, ILogger logger, CancellationToken ct = default)
     {
+        if (request.MinAgreement is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(request), request.MinAgreement, "The agreement goal must be between 0 and 1.");
         var clock = Stopwatch.StartNew();
         var package = ModelPackage.Locate(request.ModelPath);
         var card = package.ReadCard();
