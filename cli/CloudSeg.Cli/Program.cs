@@ -13,6 +13,7 @@ public static class Program
         ShapesCommand.Create(),
         EvalCommand.Create(),
         ExportCommand.Create(),
+        QuantizeCommand.Create(),
         TrainCommand.Create(),
         TrainJobCommand.Create(),
         UpCommand.Create(),

@@ -9,7 +9,8 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace CloudSeg.Inference;
 
 /// <summary>
-/// The reference the segmenter is measured against: ONNX Runtime's bare <c>Run</c> of the model's original graph
+/// The reference the segmenter is measured against: ONNX Runtime's bare <c>Run</c> of the model's original graph (of the
+/// precision the options choose)
 /// (no surgery, all its outputs, full-size masks included) on an input tensor prepared once, with the same session
 /// options as the segmenter. Benchmarks interleave <see cref="RunOnce"/> with segmenter passes so machine load
 /// drifts affect both alike.
@@ -26,11 +27,9 @@ public sealed class BareRunBenchmark : IDisposable
     {
         var package = ModelPackage.Locate(modelPath);
         var card = package.ReadCard();
-        var model = OnnxModelFile.Read(package.OnnxPath);
+        var model = OnnxModelFile.Read(GraphChoice.Choose(package, options, NullLogger.Instance).Path);
         var signature = GraphSignature.Of(model.Graph);
-        var roles = OutputRoles.Resolve(signature);
-        var format = FormatDetection.Resolve(options.Format, card, model, roles, MaskPasteCut.Analyse(model.Graph, roles.Masks));
-        var recipe = InputRecipe.For(format, card.Input);
+        var recipe = InputRecipe.ForGraph(model, card, options.Format);
         var geometry = InputGeometry.Plan(image.Width, image.Height, recipe, options.MaxInputSide, options.MaxAspectRatio);
 
         (_session, _) = SessionFactory.Create(model.ToByteArray(), options, NullLogger.Instance);

@@ -17,6 +17,9 @@ public interface ISegmenter : IDisposable
     /// <summary>Who exported the graph, i.e. its input/output contract.</summary>
     ModelFormat Format { get; }
 
+    /// <summary>Which of the package's graphs runs (float, or the int8 graph of <c>cloudseg quantize</c>).</summary>
+    ModelPrecision Precision { get; }
+
     /// <summary>"CUDA" or "CPU".</summary>
     string ExecutionProvider { get; }
 
@@ -26,6 +29,9 @@ public interface ISegmenter : IDisposable
     /// <see cref="SegmentRequestOptions.SourceSize"/> to get full-size results.
     /// </summary>
     (int Width, int Height) WorkingSize(int width, int height);
+
+    /// <summary>Stops ONNX Runtime's profiler (<see cref="SegmenterOptions.ProfilePrefix"/>) and returns the file it wrote.</summary>
+    string EndProfiling();
 
     Task<Segmentation> SegmentAsync(RgbImage image, SegmentRequestOptions? options = null, CancellationToken ct = default);
 }

@@ -25,6 +25,13 @@ public sealed record InputRecipe(bool Bgr, float ValueScale, IReadOnlyList<float
         // torchvision-style graphs resize and normalise inside; they take the plain image in [0,1].
         _ => new InputRecipe(Bgr: false, ValueScale: 1f / 255f, Mean: [0f, 0f, 0f], ShortSide: null, LongSideCap: 0, SizeDivisibility: 1),
     };
+
+    /// <summary>The recipe for a graph as it stands in its package: the requested format, else the card's, else detected.</summary>
+    public static InputRecipe ForGraph(CloudSeg.Onnx.ModelProto model, ModelCard card, ModelFormat? requested)
+    {
+        var roles = OutputRoles.Resolve(GraphSignature.Of(model.Graph));
+        return For(FormatDetection.Resolve(requested, card, model, roles, MaskPasteCut.Analyse(model.Graph, roles.Masks)), card.Input);
+    }
 }
 
 /// <summary>Where the image sits in the tensor: resized to <see cref="ResizedWidth"/>×<see cref="ResizedHeight"/> at

@@ -44,6 +44,8 @@ public sealed class MaskRcnnSegmenter : ISegmenter
 
     public ModelFormat Format { get; }
 
+    public ModelPrecision Precision { get; private init; }
+
     /// <summary>"CUDA" or "CPU".</summary>
     public string ExecutionProvider { get; }
 
@@ -64,6 +66,10 @@ public sealed class MaskRcnnSegmenter : ISegmenter
         if (options.ClassNames is { Count: > 0 } names)
             card = card with { Classes = names };
 
+        // The factory read the float graph to tell the architecture; CPU hosts may run the package's int8 graph instead.
+        var (graphPath, precision) = GraphChoice.Choose(package, options, logger);
+        if (graphPath != package.OnnxPath)
+            model = OnnxModelFile.Read(graphPath);
         var signature = GraphSignature.Of(model.Graph);
         var input = signature.Inputs.Count == 1 && signature.Inputs[0] is { Rank: 3, IsFloat: true } only
             ? only
@@ -109,15 +115,15 @@ public sealed class MaskRcnnSegmenter : ISegmenter
         {
             // Our edits should always give a valid graph; if one does not, the original graph still works.
             logger.LogWarning(e, "The edited graph of {Model} did not load; using the original graph", package.OnnxPath);
-            (session, provider) = SessionFactory.Create(File.ReadAllBytes(package.OnnxPath), options, logger);
+            (session, provider) = SessionFactory.Create(File.ReadAllBytes(graphPath), options, logger);
             roles = originalRoles;
             masksArePasted = format != ModelFormat.ModelZoo && maskAnalysis.PastesIntoImage;
         }
         logger.LogInformation(
-            "Loaded model {Name} {Version} ({Format}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
-            card.Name, card.Version, format.ToCardName(), package.OnnxPath, provider, masksArePasted ? "the graph" : "CloudSeg",
+            "Loaded model {Name} {Version} ({Format}, {Precision}) from {Path} on {Provider}; masks pasted by {Paster}; {Classes} classes",
+            card.Name, card.Version, format.ToCardName(), precision, graphPath, provider, masksArePasted ? "the graph" : "CloudSeg",
             card.Classes.Count);
-        return new MaskRcnnSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options);
+        return new MaskRcnnSegmenter(session, provider, card, format, roles, input.Name, masksArePasted, options) { Precision = precision };
     }
 
     /// <summary>The size the input is resized to (by us, or inside the graph as its card says).</summary>
@@ -166,6 +172,8 @@ public sealed class MaskRcnnSegmenter : ISegmenter
         return new Segmentation(geometry.ImageWidth, geometry.ImageHeight, instances,
             new StageTimings { Preprocess = preprocess, Model = model, Postprocess = postprocess });
     }
+
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose() => _session.Dispose();
 }

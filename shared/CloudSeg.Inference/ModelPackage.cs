@@ -11,6 +11,7 @@ public sealed record ModelPackage(string OnnxPath, string? CardPath)
 {
     public const string OnnxFileName = "model.onnx";
     public const string CardFileName = "model.card.json";
+    public const string Int8OnnxFileName = "model.int8.onnx";
 
     public static ModelPackage Locate(string modelPath)
     {
@@ -34,6 +35,10 @@ public sealed record ModelPackage(string OnnxPath, string? CardPath)
         ];
         return new ModelPackage(modelPath, candidates.FirstOrDefault(File.Exists));
     }
+
+    /// <summary>The int8 twin of the graph (<c>model.int8.onnx</c> beside <c>model.onnx</c>, <c>&lt;stem&gt;.int8.onnx</c>
+    /// beside another file name), or null when the package has none.</summary>
+    public string? Int8OnnxPath => Path.ChangeExtension(OnnxPath, ".int8.onnx") is var path && File.Exists(path) ? path : null;
 
     /// <summary>The card, or an empty one (format detected from the graph, numbered class names) when there is none.</summary>
     public ModelCard ReadCard() => CardPath is null ? new ModelCard { Name = Path.GetFileNameWithoutExtension(OnnxPath) } : ModelCard.Read(CardPath);

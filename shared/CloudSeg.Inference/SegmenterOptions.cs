@@ -25,7 +25,15 @@ public sealed class SegmenterOptions
 
     public bool PreferCuda { get; set; } = true;
 
+    /// <summary>Which graph of the package to run: Auto (int8 on CPU hosts when the package has one, else float),
+    /// Float32 or Int8 (an error when the package has no int8 graph).</summary>
+    public ModelPrecision Precision { get; set; } = ModelPrecision.Auto;
+
     public int CudaDeviceId { get; set; }
+
+    /// <summary>When set, ONNX Runtime's profiler records every operator run into <c>&lt;prefix&gt;_&lt;date&gt;.json</c>
+    /// (see <see cref="MaskRcnnSegmenter.EndProfiling"/> and <see cref="OperatorProfile"/>). Costs time; for benchmarks.</summary>
+    public string? ProfilePrefix { get; set; }
 
     /// <summary>Minimum final score; null uses the card's threshold, else 0.5.</summary>
     public float? ScoreThreshold { get; set; }

@@ -44,6 +44,12 @@ internal static class SessionFactory
             InterOpNumThreads = Math.Max(0, options.InterOpThreads),
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (options.ProfilePrefix is { } prefix)
+        {
+            // The prefix first: enabling reads it.
+            session.ProfileOutputPathPrefix = prefix;
+            session.EnableProfiling = true;
+        }
         session.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         session.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         return session;

@@ -52,6 +52,9 @@ public sealed record ModelCard
 
     [JsonPropertyName("training")] public TrainingInfo? Training { get; init; }
 
+    /// <summary>The package's int8 graph, when it has one (<c>cloudseg quantize</c>).</summary>
+    [JsonPropertyName("int8")] public Int8GraphInfo? Int8 { get; init; }
+
     /// <summary>The name for a model label; labels outside the class list get a neutral "class N".</summary>
     public string ClassName(int label) =>
         label >= 0 && label < Classes.Count && !string.IsNullOrWhiteSpace(Classes[label]) ? Classes[label] : $"class {label}";

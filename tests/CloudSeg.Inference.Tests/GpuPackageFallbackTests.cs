@@ -19,7 +19,7 @@ public sealed class GpuPackageFallbackTests
         Assert.Contains("CUDAExecutionProvider", OrtEnv.Instance().GetAvailableProviders());
         var log = new RecordingLogger();
 
-        using var segmenter = InstanceSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
+        using var segmenter = MaskRcnnSegmenter.Load(RepoPaths.FixtureModel("torchvision-tiny"),
             new SegmenterOptions { PreferCuda = true, IntraOpThreads = 1 }, log);
 
         Assert.Equal("CPU", segmenter.ExecutionProvider);

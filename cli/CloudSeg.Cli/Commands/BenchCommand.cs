@@ -19,11 +19,13 @@ public static class BenchCommand
         var images = new Option<DirectoryInfo>("--images") { Description = "Folder of images to segment", Required = true };
         var runs = new Option<int>("--runs") { Description = "Passes over the images (after one warm-up pass)", DefaultValueFactory = _ => 3 };
         var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
+        var profile = new Option<bool>("--profile") { Description = "Also profile every operator with ONNX Runtime's profiler and print the time per operator type (slows the run)" };
         var bare = new Option<bool>("--bare") { Description = "Also time ONNX Runtime's bare Run of the original graph on the first image" };
 
         var command = new Command("bench", "Time segmentation per stage (decode, preprocess, model, postprocess, encode/write): median, p95, images/s, peak memory")
         {
-            model, format, images, runs, threads, bare,
+            model, format, images, runs, threads, precision, bare, profile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -33,14 +35,15 @@ public static class BenchCommand
                 CliTables.Error("bench", $"no images in {parse.GetValue(images)!.FullName}");
                 return 2;
             }
-            var options = ModelOptions.Segmenter(parse, format, threads);
+            var options = ModelOptions.Segmenter(parse, format, threads, precision);
             var passes = Math.Max(1, parse.GetValue(runs));
             var output = Directory.CreateTempSubdirectory("cloudseg-bench-");
+            if (parse.GetValue(profile)) options.ProfilePrefix = Path.Combine(output.FullName, "ort-profile");
             try
             {
                 using var segmenter = ModelOptions.Load(parse, model, options);
                 AnsiConsole.MarkupLineInterpolated(
-                    $"Model [bold]{segmenter.Card.Name}[/] ({segmenter.Architecture.ToCardName()}, {segmenter.Format.ToCardName()}) on {segmenter.ExecutionProvider}, {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)} threads; {jobs.Count} image(s) × {passes} pass(es) after a warm-up pass");
+                    $"Model [bold]{segmenter.Card.Name}[/] ({segmenter.Architecture.ToCardName()}, {segmenter.Format.ToCardName()}, {segmenter.Precision}) on {segmenter.ExecutionProvider}, {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)} threads; {jobs.Count} image(s) × {passes} pass(es) after a warm-up pass");
                 var pipeline = new SegmentPipeline(segmenter, new SegmentRequestOptions(), output.FullName);
                 using var bareRun = parse.GetValue(bare)
                     ? new BareRunBenchmark(parse.GetValue(model) ?? DefaultModel.Resolve(), options, ImageDecoder.DecodeFile(jobs[0].Path))
@@ -89,6 +92,9 @@ public static class BenchCommand
                         $"Bare ONNX Runtime Run of the original graph on {Path.GetFileName(jobs[0].Path)}: median [bold]{CliTables.Ms(stats.MedianMs)} ms[/], p95 {CliTables.Ms(stats.P95Ms)} ms, mean {CliTables.Ms(stats.MeanMs)} ms; end to end / bare (means) = [bold]{perImage / stats.MeanMs:0.00}[/]");
                 }
 
+                if (options.ProfilePrefix is not null)
+                    AnsiConsole.Write(OperatorTable(OperatorProfile.Read(segmenter.EndProfiling())));
+
                 using var process = Process.GetCurrentProcess();
                 process.Refresh();
                 AnsiConsole.MarkupLineInterpolated($"Peak memory (working set): {CliTables.Megabytes(process.PeakWorkingSet64)}");
@@ -105,5 +111,14 @@ public static class BenchCommand
             }
         });
         return command;
+    }
+
+    private static Table OperatorTable(IReadOnlyList<OperatorTime> operators)
+    {
+        var table = new Table().Title("ONNX Runtime profile: kernel time per operator type (all runs)").AddColumns("Operator")
+            .AddColumn(new TableColumn("Total ms").RightAligned()).AddColumn(new TableColumn("Calls").RightAligned()).AddColumn(new TableColumn("Share").RightAligned());
+        foreach (var op in operators.Take(15))
+            table.AddRow(Markup.Escape(op.OpType), CliTables.Ms(op.TotalMs), op.Calls.ToString(), $"{op.Share:P1}");
+        return table;
     }
 }

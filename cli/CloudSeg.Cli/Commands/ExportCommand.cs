@@ -33,12 +33,21 @@ public static class ExportCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var int8 = new Option<bool>("--int8") { Description = "Also add a calibrated int8 graph (model.int8.onnx, as `cloudseg quantize`); needs --calibration" };
+        var quantize = new QuantizeOptions();
+
         var command = new Command("export", "Export a trained checkpoint to an ONNX model package (cloudseg format + model card)")
         {
-            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify,
+            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify, int8,
+            quantize.Calibration, quantize.Images, quantize.MinAgreement, quantize.Activations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(int8) && parse.GetValue(quantize.Calibration) is null)
+            {
+                AnsiConsole.MarkupLine("[red]Error:[/] --int8 needs --calibration (a folder of pictures to calibrate on).");
+                return 2;
+            }
             var request = new CheckpointExportRequest(
                 parse.GetValue(checkpoint)!.FullName,
                 parse.GetValue(output)!.FullName,
@@ -53,11 +62,19 @@ public static class ExportCommand
             {
                 var result = await AnsiConsole.Status().StartAsync("Exporting…", _ => CheckpointExport.ExportAsync(request, cancellationToken));
                 AnsiConsole.Write(Summary(result));
-                if (result.Checks.Count == 0) return 0;
-                AnsiConsole.Write(Checks(result.Checks));
-                if (result.Checks.All(c => c.Agrees)) return 0;
-                AnsiConsole.MarkupLine("[red]The exported package does not reproduce the checkpoint on every image.[/]");
-                return 3;
+                if (result.Checks.Count > 0)
+                {
+                    AnsiConsole.Write(Checks(result.Checks));
+                    if (!result.Checks.All(c => c.Agrees))
+                    {
+                        AnsiConsole.MarkupLine("[red]The exported package does not reproduce the checkpoint on every image.[/]");
+                        return 3;
+                    }
+                }
+                // The float package is complete before quantizing, so a failed quantization loses none of it.
+                return parse.GetValue(int8)
+                    ? await quantize.RunAsync(parse, parse.GetValue(output)!.FullName, parse.GetValue(output)!.FullName, cancellationToken)
+                    : 0;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
             {

@@ -25,10 +25,27 @@ public static class ModelOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public static SegmenterOptions Segmenter(ParseResult parse, Option<string?> format, Option<int> threads) => new()
+    public static Option<string> Precision()
+    {
+        var precision = new Option<string>("--precision")
+        {
+            Description = "Which graph of the package runs: auto (int8 on CPU when the package has model.int8.onnx, else float), fp32 or int8",
+            DefaultValueFactory = _ => "auto",
+        };
+        precision.AcceptOnlyFromAmong("auto", "fp32", "int8");
+        return precision;
+    }
+
+    public static SegmenterOptions Segmenter(ParseResult parse, Option<string?> format, Option<int> threads, Option<string>? precision = null) => new()
     {
         Format = parse.GetValue(format) is { } name ? ModelFormats.Parse(name) : null,
         IntraOpThreads = parse.GetValue(threads),
+        Precision = (precision is null ? null : parse.GetValue(precision)) switch
+        {
+            "fp32" => ModelPrecision.Float32,
+            "int8" => ModelPrecision.Int8,
+            _ => ModelPrecision.Auto,
+        },
     };
 
     public static ISegmenter Load(ParseResult parse, Option<string?> model, SegmenterOptions options)

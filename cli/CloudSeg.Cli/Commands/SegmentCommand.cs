@@ -21,11 +21,12 @@ public static class SegmentCommand
         var maskThreshold = new Option<float?>("--mask-threshold") { Description = "Mask probability threshold (default: the model card's, else 0.5)" };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder for <stem>.json and <stem>.overlay.png", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var threads = ModelOptions.Threads();
+        var precision = ModelOptions.Precision();
         var noRescoring = new Option<bool>("--no-mask-iou-rescoring") { Description = "Report the detector's scores even when the model has a MaskIoU head" };
 
         var command = new Command("segment", "Segment images: writes DIR/<stem>.json (COCO results) and DIR/<stem>.overlay.png per image")
         {
-            images, model, format, classes, scoreThreshold, maskThreshold, output, threads, noRescoring,
+            images, model, format, classes, scoreThreshold, maskThreshold, output, threads, precision, noRescoring,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,7 +40,7 @@ public static class SegmentCommand
             ISegmenter segmenter;
             try
             {
-                var options = ModelOptions.Segmenter(parse, format, threads);
+                var options = ModelOptions.Segmenter(parse, format, threads, precision);
                 options.ClassNames = parse.GetValue(classes) is { } file ? ClassNamesFile.Read(file.FullName) : null;
                 options.UseMaskIouRescoring = !parse.GetValue(noRescoring);
                 segmenter = ModelOptions.Load(parse, model, options);

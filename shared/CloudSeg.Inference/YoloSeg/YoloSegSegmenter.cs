@@ -45,6 +45,9 @@ public sealed class YoloSegSegmenter : ISegmenter
 
     public ModelFormat Format => ModelFormat.Ultralytics;
 
+    /// <summary>Ultralytics files are served as they are: their float graph.</summary>
+    public ModelPrecision Precision => ModelPrecision.Float32;
+
     public string ExecutionProvider { get; }
 
     internal static YoloSegSegmenter Load(ModelPackage package, ModelCard card, ModelProto model, SegmenterOptions options, ILogger? logger)
@@ -119,6 +122,8 @@ public sealed class YoloSegSegmenter : ISegmenter
         return new Segmentation(letterbox.ImageWidth, letterbox.ImageHeight, instances,
             new StageTimings { Preprocess = preprocess, Model = model, Postprocess = postprocess });
     }
+
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose() => _session.Dispose();
 }

@@ -1,0 +1,119 @@
+using CloudSeg.Onnx;
+using CloudSeg.Onnx.Quantization;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace CloudSeg.Inference.Tests;
+
+/// <summary>The QDQ rewrite on a hand-made graph: x[1,2,4,4] → Conv(3 channels, 1×1, bias) → Relu → Flatten → Gemm(transB,
+/// 4 outputs, bias) → y. Checks the stored integers and scales against hand-computed ones and runs both graphs.</summary>
+public sealed class QdqRewriterTests
+{
+    // Channel c of the convolution has weights of magnitude up to 0.5, 2 and 0.01: very different per-channel scales.
+    private static readonly float[] ConvWeights = [0.5f, -0.25f, 2f, 1f, 0.01f, -0.004f];
+    private static readonly float[] ConvBias = [0.1f, -0.2f, 0.3f];
+
+    private static float[] GemmWeights() => Enumerable.Range(0, 4 * 48).Select(i => MathF.Sin(i * 0.37f) * (1 + i / 48)).ToArray();
+
+    private static ModelProto HandMadeModel()
+    {
+        var graph = new GraphProto { Name = "tiny" };
+        graph.Input.Add(GraphEditing.TensorValueInfo("x", TensorProto.Types.DataType.Float, 1, 2, 4, 4));
+        graph.Output.Add(GraphEditing.TensorValueInfo("y", TensorProto.Types.DataType.Float, 1, 4));
+        graph.Initializer.Add(InitializerData.Floats("conv.weight", ConvWeights, 3, 2, 1, 1));
+        graph.Initializer.Add(InitializerData.Floats("conv.bias", ConvBias, 3));
+        graph.Initializer.Add(InitializerData.Floats("fc.weight", GemmWeights(), 4, 48));
+        graph.Initializer.Add(InitializerData.Floats("fc.bias", [0.5f, -0.5f, 0f, 1f], 4));
+        graph.Node.Add(new NodeProto { OpType = "Conv", Name = "conv", Input = { "x", "conv.weight", "conv.bias" }, Output = { "c" } });
+        graph.Node.Add(new NodeProto { OpType = "Relu", Name = "relu", Input = { "c" }, Output = { "r" } });
+        graph.Node.Add(new NodeProto { OpType = "Flatten", Name = "flatten", Input = { "r" }, Output = { "f" } });
+        var gemm = new NodeProto { OpType = "Gemm", Name = "fc", Input = { "f", "fc.weight", "fc.bias" }, Output = { "y" } };
+        gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        graph.Node.Add(gemm);
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        return model;
+    }
+
+    private static float[] Input() => Enumerable.Range(0, 32).Select(i => (i % 7 - 2) * 0.4f).ToArray();
+
+    private static readonly Dictionary<string, ActivationRange> Ranges = new()
+    {
+        ["x"] = new(-0.8f, 1.6f), ["r"] = new(0f, 4f), ["f"] = new(0f, 4f), ["y"] = new(-20f, 20f),
+    };
+
+    [Fact]
+    public void The_plan_quantizes_conv_and_gemm_per_output_channel_and_folds_the_relu()
+    {
+        var model = HandMadeModel();
+        var plan = QdqPlan.For(model);
+
+        Assert.False(plan.WeightsInMicrosoftDomain); // opset 17: ONNX's own per-axis DequantizeLinear
+        Assert.Equal(["conv", "fc"], plan.Nodes.Select(n => n.Name));
+        Assert.Equal(0, plan.Nodes[0].WeightAxis);
+        Assert.Equal("relu", plan.Nodes[0].FusedActivation);
+        Assert.Equal(0, plan.Nodes[1].WeightAxis); // transB = 1: weight is [N, K], channels on axis 0
+        Assert.Equal(["x", "r", "f", "y"], plan.Activations);
+    }
+
+    [Theory]
+    [InlineData(ActivationType.UInt8)]
+    [InlineData(ActivationType.Int8)]
+    public void Weights_get_one_symmetric_scale_per_channel_and_biases_int32_at_input_times_weight_scale(ActivationType type)
+    {
+        var model = HandMadeModel();
+        QdqRewriter.Apply(model, QdqPlan.For(model), Ranges, type);
+        var init = model.Graph.Initializer.ToDictionary(t => t.Name);
+
+        var scales = InitializerData.ReadFloats(init["conv.weight_conv_scale"]);
+        Assert.Equal([0.5f / 127, 2f / 127, 0.01f / 127], scales);
+        var weights = init["conv.weight_conv" + QdqRewriter.QuantizedSuffix];
+        Assert.Equal((int)TensorProto.Types.DataType.Int8, weights.DataType);
+        Assert.Equal([127, -64, 127, 64, 127, -51], weights.RawData.Select(b => (int)(sbyte)b));
+        Assert.All(init["conv.weight_conv_zero_point"].RawData, b => Assert.Equal(0, b));
+
+        var (inputScale, _) = Ranges["x"].UInt8Parameters();
+        Assert.Equal(2.4f / 255, inputScale, 1e-7f);
+        var bias = init["conv.bias_conv" + QdqRewriter.QuantizedSuffix];
+        Assert.Equal((int)TensorProto.Types.DataType.Int32, bias.DataType);
+        var expectedBias = ConvBias.Select((b, c) => (int)Math.Round(b / (inputScale * scales[c]), MidpointRounding.ToEven));
+        Assert.Equal(expectedBias, Enumerable.Range(0, 3).Select(i => BitConverter.ToInt32(bias.RawData.Span[(4 * i)..])));
+
+        var zeroPoint = init["x_zero_point"];
+        Assert.Equal(type == ActivationType.UInt8 ? (int)TensorProto.Types.DataType.Uint8 : (int)TensorProto.Types.DataType.Int8, zeroPoint.DataType);
+        // x spans [-0.8, 1.6]: 0 sits a third of the way up, at 85 of 255 (unsigned) or -43 (signed).
+        Assert.Equal(type == ActivationType.UInt8 ? 85 : -43, type == ActivationType.UInt8 ? zeroPoint.RawData[0] : (sbyte)zeroPoint.RawData[0]);
+
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "Relu");
+        Assert.DoesNotContain(model.Graph.Initializer, t => t.Name == "conv.weight"); // the float weights are gone
+        // Four weight/bias DequantizeLinear; pairs for x, r and f. y's pair reads nothing (y stays the float graph output) and is pruned.
+        Assert.Equal(4 + 3, model.Graph.Node.Count(n => n.OpType == "DequantizeLinear"));
+        Assert.Equal(3, model.Graph.Node.Count(n => n.OpType == "QuantizeLinear"));
+    }
+
+    [Theory]
+    [InlineData(ActivationType.UInt8)]
+    [InlineData(ActivationType.Int8)]
+    public void The_quantized_graph_loads_in_onnx_runtime_and_stays_within_two_percent_of_float(ActivationType type)
+    {
+        var model = HandMadeModel();
+        var expected = Run(model);
+        QdqRewriter.Apply(model, QdqPlan.For(model), Ranges, type);
+        var actual = Run(model);
+
+        // Stated tolerance: 2 % of the output's range (a few int8 steps of y's [-20, 20] grid, 0.157 each).
+        var range = expected.Max() - expected.Min();
+        Assert.All(expected.Zip(actual), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, 0.02f * range));
+        Assert.NotEqual(expected, actual); // it really computed in int8
+    }
+
+    private static float[] Run(ModelProto model)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(model.ToByteArray(), options);
+        using var input = OrtValue.CreateTensorValueFromMemory(Input(), [1, 2, 4, 4]);
+        using var outputs = session.Run(new RunOptions(), ["x"], [input], ["y"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+}
