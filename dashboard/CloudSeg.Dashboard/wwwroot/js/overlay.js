@@ -52,7 +52,7 @@ export function init(canvas, width, height, instances, dotnet) {
     canvas.height = height;
     // Owner map: which instance each pixel belongs to (the last one painted wins), for hover hit-testing.
     const decoded = instances.map(inst => ({
-        id: inst.id, color: inst.color, rgb: hexToRgb(inst.color), label: inst.label, box: inst.box, counts: decodeCounts(inst.counts),
+        id: inst.id, color: inst.color, paint: inst.color, rgb: hexToRgb(inst.color), label: inst.label, box: inst.box, counts: decodeCounts(inst.counts),
     }));
     const viewer = { canvas, width, height, decoded, dotnet, owner: new Int32Array(width * height), hovered: -1 };
     viewers.set(canvas, viewer);
@@ -72,18 +72,29 @@ export function init(canvas, width, height, instances, dotnet) {
     };
 }
 
-/** Repaints: only the instances in visibleIds, at the given opacity (0..1); highlightId is drawn stronger with an outline. */
-export function render(canvas, visibleIds, opacity, highlightId) {
+/**
+ * Repaints: only the instances in visibleIds, at the given opacity (0..1), each in colors[id] ("#RRGGBB": by score rank
+ * or by class, as the page chose). Instances arrive best score first and are painted worst first, so the best-scored mask
+ * is on top where masks overlap; highlightId (the hovered one) is painted last of all, stronger and with a white outline.
+ */
+export function render(canvas, visibleIds, opacity, highlightId, colors) {
     const viewer = viewers.get(canvas);
     if (!viewer) return 0;
     const { width, height, owner } = viewer;
     const visible = new Set(visibleIds);
+    for (const inst of viewer.decoded) {
+        const color = colors && colors[inst.id] ? colors[inst.id] : inst.color;
+        inst.paint = color;
+        inst.rgb = hexToRgb(color);
+    }
     const image = new ImageData(width, height);
     const px = image.data;
     owner.fill(0);
     let painted = 0;
-    for (const inst of viewer.decoded) {
-        if (!visible.has(inst.id)) continue;
+    const order = viewer.decoded.filter(inst => visible.has(inst.id) && inst.id !== highlightId).reverse();
+    const hovered = viewer.decoded.find(inst => inst.id === highlightId && visible.has(inst.id));
+    if (hovered) order.push(hovered);
+    for (const inst of order) {
         const highlighted = inst.id === highlightId;
         const alpha = Math.round(255 * Math.min(1, highlighted ? Math.max(opacity, 0.5) + 0.3 : opacity));
         const [r, g, b] = inst.rgb;
@@ -97,7 +108,8 @@ export function render(canvas, visibleIds, opacity, highlightId) {
     contours(px, owner, width, height, viewer.decoded, highlightId + 1);
     const ctx = canvas.getContext('2d');
     ctx.putImageData(image, 0, 0);
-    labels(ctx, canvas, viewer.decoded.filter(inst => visible.has(inst.id)), width);
+    labels(ctx, canvas, viewer.decoded.filter(inst => visible.has(inst.id)), width, highlightId);
+    canvas.dataset.painted = String(painted);
     return painted;
 }
 
@@ -122,25 +134,40 @@ function contours(px, owner, width, height, decoded, highlightOwner) {
     }
 }
 
-/** "class score" tags at each box's top-left corner, sized for the displayed (not the native) image size. */
-function labels(ctx, canvas, visible, width) {
+/**
+ * "class score" tags at each box's top-left corner, sized for the displayed (not the native) image size. Placed best
+ * score first; a tag that would cover one already placed is left out (its instance is still in the list), except the
+ * hovered instance's, which is always drawn, last and on top.
+ */
+function labels(ctx, canvas, visible, width, highlightId) {
     const scale = canvas.clientWidth > 0 ? width / canvas.clientWidth : 1;
     const fontPx = Math.max(6, Math.round(12 * scale));
     ctx.font = `600 ${fontPx}px sans-serif`;
     ctx.textBaseline = 'top';
-    for (const inst of visible) {
-        if (!inst.label || !inst.box) continue;
+    const placed = [];
+    const tags = visible.filter(inst => inst.label && inst.box).map(inst => {
         const [x, y] = inst.box;
         const pad = Math.max(1, Math.round(2 * scale));
         const w = ctx.measureText(inst.label).width + 2 * pad;
         const h = fontPx + 2 * pad;
-        const top = Math.max(0, y - h);
-        ctx.fillStyle = inst.color;
-        ctx.fillRect(x, top, w, h);
-        const [r, g, b] = inst.rgb;
-        ctx.fillStyle = (0.299 * r + 0.587 * g + 0.114 * b) > 140 ? '#000' : '#fff';
-        ctx.fillText(inst.label, x + pad, top + pad);
+        return { inst, x, top: Math.max(0, y - h), w, h, pad };
+    });
+    const overlaps = t => placed.some(p => t.x < p.x + p.w && p.x < t.x + t.w && t.top < p.top + p.h && p.top < t.top + t.h);
+    const hovered = tags.find(t => t.inst.id === highlightId);
+    for (const t of tags) {
+        if (t === hovered || overlaps(t)) continue;
+        placed.push(t);
+        drawTag(ctx, t);
     }
+    if (hovered) drawTag(ctx, hovered);
+}
+
+function drawTag(ctx, { inst, x, top, w, h, pad }) {
+    ctx.fillStyle = inst.paint;
+    ctx.fillRect(x, top, w, h);
+    const [r, g, b] = inst.rgb;
+    ctx.fillStyle = (0.299 * r + 0.587 * g + 0.114 * b) > 140 ? '#000' : '#fff';
+    ctx.fillText(inst.label, x + pad, top + pad);
 }
 
 /** Returns the RGBA of one canvas pixel (used by the end-to-end tests to check that a toggled mask really disappears). */
