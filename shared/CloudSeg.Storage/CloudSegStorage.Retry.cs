@@ -11,6 +11,7 @@ public sealed partial class CloudSegStorage
     public async Task<UploadReceipt?> RetryImageAsync(string blobName, CancellationToken ct = default)
     {
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
+        if (await GetUploadVersionAsync(BlobNamePolicy.Validate(blobName), ct).ConfigureAwait(false) is null) return null;
         if (await GetImageAsync(blobName, ct).ConfigureAwait(false) is { } row)
         {
             if (row.Status == ImageStatus.Failed && row.ErrorKind == FailureKind.BadInput)

@@ -72,7 +72,7 @@ public sealed partial class CloudSegStorage
         // Announcing is asking for processing: the row goes (back) to queued, even for a version that already failed
         // (the dashboard's "retry"). Repeated *events* without an announcement stay no-ops in the worker.
         var row = await GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
-        if (row.SourceETag != eTag) row.PreviousAttempts = 0; // a new version starts counting its tries afresh
+        if (BlobVersion.Of(row.SourceETag) != eTag) row.PreviousAttempts = 0; // a new version starts counting its tries afresh
         row.Status = ImageStatus.Queued;
         row.SourceETag = eTag;
         row.ContentType = contentType;

@@ -143,8 +143,8 @@ public sealed class HostileInputTests(StackFixture stack)
         var name = "../results/" + canary; // as recorded before names were checked
         var row = ImageIndexEntity.ForBlob(name);
         row.Status = ImageStatus.Failed;
-        row.ErrorKind = FailureKind.BadInput;
-        row.Error = "Not an image.";
+        row.ErrorKind = FailureKind.Poisoned; // bad input would offer no Retry at all
+        row.Error = "Gave up after 5 attempts.";
         row.ProcessedAt = DateTimeOffset.UtcNow;
         await stack.Storage.UpsertImageAsync(row);
         var page = await stack.NewPageAsync();
@@ -159,7 +159,8 @@ public sealed class HostileInputTests(StackFixture stack)
         await Expect(snackbar).Not.ToContainTextAsync("Status: 400");
         await failure.Locator("[data-testid=delete]").ClickAsync();
         await Expect(failure).ToHaveCountAsync(0);
-        Assert.Null(await stack.Storage.GetImageAsync(name));
+        // Deleted once the undo window (6 s in these tests) has passed.
+        await Eventually.TrueAsync(async () => await stack.Storage.GetImageAsync(name) is null, "the stray row to be deleted");
         Assert.True(await stack.Storage.Results.GetBlobClient(canary).ExistsAsync());
     }
 
