@@ -42,7 +42,7 @@ public sealed class EveryPageTests(StackFixture stack)
             await Expect(page.Locator("main")).ToHaveCountAsync(1);
 
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            if (overflow > 0) problems.Add($"{path}: {overflow} px of sideways scrolling");
+            if (overflow > 0) problems.Add($"{path}: {overflow} px of sideways scrolling, from {await WidestAsync(page)}");
 
             var axe = await page.RunAxe();
             foreach (var violation in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
@@ -79,6 +79,16 @@ public sealed class EveryPageTests(StackFixture stack)
         await page.SetViewportSizeAsync(1400, 900);
         await Expect(page.Locator("[data-testid=gallery]")).ToHaveAttributeAsync("data-columns", new System.Text.RegularExpressions.Regex("^[5-8]$"));
     }
+
+    /// <summary>The outermost elements reaching past the window's right edge (what a failure message should name).</summary>
+    private static Task<string> WidestAsync(IPage page) => page.EvaluateAsync<string>("""
+        () => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                         && !(e.parentElement && e.parentElement.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+            .slice(0, 3)
+            .map(e => `<${e.tagName.toLowerCase()} class="${e.className}"> ${Math.round(e.getBoundingClientRect().width)} px`)
+            .join('; ')
+        """);
 
     /// <summary>One picture the runner segments and one it fails as corrupt, uploaded the way the CLI does.</summary>
     private async Task<(string Succeeded, string Failed)> SampleImagesAsync()

@@ -35,6 +35,9 @@ public sealed class DashboardOptions
     /// <summary>How long a deleted image can still be brought back ("Undo") before it is really deleted.</summary>
     public TimeSpan DeleteUndoWindow { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest side of the picture the detail page shows; larger uploads are scaled down on the way out.</summary>
+    public int DisplayMaxSide { get; set; } = 1600;
+
     /// <summary>How far back the operations page looks.</summary>
     public TimeSpan OperationsWindow { get; set; } = TimeSpan.FromHours(24);
 }

@@ -178,3 +178,88 @@ export function pixelAt(canvas, x, y) {
 export function dispose(canvas) {
     viewers.delete(canvas);
 }
+
+// Zoom and pan: the stage (picture + canvas) is scaled and moved with a CSS transform inside a clipping viewport, so
+// the canvas keeps its pixel grid and hover hit-testing (getBoundingClientRect) follows the transform by itself.
+const zooms = new Map();
+
+export function enableZoom(viewport, stage) {
+    const z = { scale: 1, x: 0, y: 0, stage, viewport, drag: null };
+    zooms.set(viewport, z);
+    viewport.addEventListener('wheel', e => {
+        e.preventDefault();
+        const r = viewport.getBoundingClientRect();
+        zoomAt(z, e.deltaY < 0 ? 1.25 : 0.8, e.clientX - r.left, e.clientY - r.top);
+    }, { passive: false });
+    viewport.addEventListener('pointerdown', e => {
+        if (z.scale === 1) return;
+        z.drag = { id: e.pointerId, x: e.clientX - z.x, y: e.clientY - z.y };
+        viewport.setPointerCapture(e.pointerId);
+    });
+    viewport.addEventListener('pointermove', e => {
+        if (!z.drag || z.drag.id !== e.pointerId) return;
+        z.x = e.clientX - z.drag.x;
+        z.y = e.clientY - z.drag.y;
+        apply(z);
+    });
+    const stop = () => { z.drag = null; };
+    viewport.addEventListener('pointerup', stop);
+    viewport.addEventListener('pointercancel', stop);
+    viewport.addEventListener('dblclick', () => reset(z));
+    viewport.addEventListener('keydown', e => {
+        const step = 40;
+        const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+        if (e.key === '+' || e.key === '=') zoomBy(viewport, 1.25);
+        else if (e.key === '-') zoomBy(viewport, 0.8);
+        else if (e.key === '0') reset(z);
+        else if (moves[e.key] && z.scale > 1) { z.x += moves[e.key][0]; z.y += moves[e.key][1]; apply(z); }
+        else return;
+        e.preventDefault();
+        e.stopPropagation();
+    });
+}
+
+/** Zooms around the viewport's centre (the buttons and the +/- keys). */
+export function zoomBy(viewport, factor) {
+    const z = zooms.get(viewport);
+    if (z) zoomAt(z, factor, viewport.clientWidth / 2, viewport.clientHeight / 2);
+}
+
+export function resetZoom(viewport) {
+    const z = zooms.get(viewport);
+    if (z) reset(z);
+}
+
+export function zoomOf(viewport) {
+    return zooms.get(viewport)?.scale ?? 1;
+}
+
+export function disableZoom(viewport) {
+    zooms.delete(viewport);
+}
+
+function zoomAt(z, factor, px, py) {
+    const scale = Math.min(8, Math.max(1, z.scale * factor));
+    const k = scale / z.scale;
+    // Keep the point under the cursor where it is.
+    z.x = px - (px - z.x) * k;
+    z.y = py - (py - z.y) * k;
+    z.scale = scale;
+    if (scale === 1) { z.x = 0; z.y = 0; }
+    apply(z);
+}
+
+function reset(z) {
+    z.scale = 1; z.x = 0; z.y = 0;
+    apply(z);
+}
+
+function apply(z) {
+    // Never pan the picture out of the viewport.
+    const w = z.viewport.clientWidth, h = z.viewport.clientHeight;
+    z.x = Math.min(0, Math.max(w - w * z.scale, z.x));
+    z.y = Math.min(0, Math.max(h - h * z.scale, z.y));
+    z.stage.style.transform = `translate(${z.x}px, ${z.y}px) scale(${z.scale})`;
+    z.viewport.dataset.zoom = z.scale.toFixed(2);
+    z.viewport.classList.toggle('zoomed', z.scale > 1);
+}
