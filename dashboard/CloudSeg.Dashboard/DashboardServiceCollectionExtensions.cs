@@ -20,6 +20,7 @@ public static class DashboardServiceCollectionExtensions
         builder.Services.AddSingleton<ImageActionsService>();
         builder.Services.AddSingleton<PendingDeletions>();
         builder.Services.AddScoped<ImageCommands>();
+        builder.Services.AddScoped<UploadSession>();
         builder.Services.AddSingleton<ModelsService>();
         builder.Services.AddSingleton<TrainingService>();
         builder.Services.AddSingleton<OperationsService>();

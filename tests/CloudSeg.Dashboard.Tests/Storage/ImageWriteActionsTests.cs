@@ -29,6 +29,28 @@ public sealed class ImageWriteActionsTests(AzuriteFixture azurite)
         Assert.Contains(await PeekEventsAsync(factory.Storage), e => e.BlobName == name);
     }
 
+    [Fact]
+    public async Task A_second_file_with_a_taken_name_is_kept_beside_the_first_never_over_it()
+    {
+        await using var factory = new DashboardFactory(azurite.ConnectionString);
+        var uploads = factory.Services.GetRequiredService<UploadService>();
+        var first = SeededResults.ShapesImage().Png;
+        var second = HandMadePng.Png(32, 32, 2, 8, HandMadePng.Rows8(32, 32, 3, (_, _, c) => (byte)(c == 1 ? 200 : 30)));
+        var stem = $"same-{Guid.NewGuid():N}";
+
+        var one = await uploads.UploadAsync($"{stem}.png", first.Length, new MemoryStream(first), CancellationToken.None);
+        var two = await uploads.UploadAsync($"{stem}.png", second.Length, new MemoryStream(second), CancellationToken.None);
+        var three = await uploads.UploadAsync($"{stem}.png", second.Length, new MemoryStream(second), CancellationToken.None);
+
+        Assert.Equal(($"{stem}.png", null), (one.BlobName, one.Note));
+        Assert.Equal($"{stem}-2.png", two.BlobName);
+        Assert.Contains("already exists", two.Note);
+        Assert.Equal($"{stem}-3.png", three.BlobName);
+        var kept = (await factory.Storage.Uploads.GetBlobClient($"{stem}.png").DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(first, kept);
+        Assert.NotNull(await factory.Storage.GetImageAsync($"{stem}-2.png"));
+    }
+
     [Theory]
     [InlineData("notes.jpg", "hello, I am text", "not")]
     [InlineData("archive.zip", "PK", "not accepted")]
