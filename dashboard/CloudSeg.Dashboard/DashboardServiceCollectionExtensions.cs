@@ -21,6 +21,7 @@ public static class DashboardServiceCollectionExtensions
         builder.Services.AddSingleton<PendingDeletions>();
         builder.Services.AddScoped<ImageCommands>();
         builder.Services.AddScoped<UploadSession>();
+        builder.Services.AddScoped<GallerySequence>();
         builder.Services.AddSingleton<ModelsService>();
         builder.Services.AddSingleton<TrainingService>();
         builder.Services.AddSingleton<OperationsService>();

@@ -29,8 +29,8 @@ public sealed class EveryPageTests(StackFixture stack)
             ("models", "/models", "[data-testid=model-card]"),
             ("training", "/training", "[data-testid=retrain-now]"),
             ("operations", "/operations", "[data-testid=ops-status]"),
-            ("detail", MediaUrlsDetail(succeeded), "[data-testid=overlay-canvas]"),
-            ("detail-failed", MediaUrlsDetail(failed), "[data-testid=failure-reason]"),
+            ("detail", PageExtensions.DetailPath(succeeded), "[data-testid=overlay-canvas]"),
+            ("detail-failed", PageExtensions.DetailPath(failed), "[data-testid=failure-reason]"),
             ("not-found", "/no-such-page", "h1"),
         };
         var problems = new List<string>();
@@ -80,6 +80,27 @@ public sealed class EveryPageTests(StackFixture stack)
         await Expect(page.Locator("[data-testid=gallery]")).ToHaveAttributeAsync("data-columns", new System.Text.RegularExpressions.Regex("^[5-8]$"));
     }
 
+    [Fact]
+    public async Task Arrow_keys_on_the_detail_page_step_through_the_gallery_order()
+    {
+        await SampleImagesAsync();
+        var page = await stack.NewPageAsync();
+        await page.OpenAsync("/");
+        var tiles = page.Locator("[data-testid=gallery-tile]");
+        await Expect(tiles.Nth(1)).ToBeVisibleAsync();
+        var first = await tiles.Nth(0).GetAttributeAsync("data-name");
+        var second = await tiles.Nth(1).GetAttributeAsync("data-name");
+
+        await tiles.Nth(0).ClickAsync();
+        var name = page.Locator("[data-testid=detail-name]");
+        await Expect(name).ToHaveTextAsync(first!);
+        await Expect(page.Locator("[data-testid=detail-header]")).ToHaveAttributeAsync("data-keys", "on");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(name).ToHaveTextAsync(second!);
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Expect(name).ToHaveTextAsync(first!);
+    }
+
     /// <summary>The outermost elements reaching past the window's right edge (what a failure message should name).</summary>
     private static Task<string> WidestAsync(IPage page) => page.EvaluateAsync<string>("""
         () => [...document.querySelectorAll('body *')]
@@ -105,6 +126,4 @@ public sealed class EveryPageTests(StackFixture stack)
             "the sample pictures to be processed", TimeSpan.FromMinutes(2));
         return (good, bad);
     }
-
-    private static string MediaUrlsDetail(string name) => $"/image?name={Uri.EscapeDataString(name)}";
 }

@@ -102,7 +102,7 @@ public sealed class HostileInputTests(StackFixture stack)
         };
         page.PageError += (_, error) => violations.Add(error);
 
-        foreach (var path in new[] { "/", "/upload", "/failures", "/operations", "/models", "/training", MediaUrlsDetail(name) })
+        foreach (var path in new[] { "/", "/upload", "/failures", "/operations", "/models", "/training", PageExtensions.DetailPath(name) })
         {
             var response = await page.GotoAsync(path);
             Assert.Contains("default-src 'self'", await response!.HeaderValueAsync("content-security-policy"));
@@ -212,7 +212,10 @@ public sealed class HostileInputTests(StackFixture stack)
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         AssertNoStackTrace(await response.Content.ReadAsStringAsync());
-        AssertNoStackTrace(await client.GetStringAsync("/image?name=..")); // a page for a refused name renders a message
+        // A name that is not in the index (here one refused outright) answers 404 with the not-found page, no trace.
+        var refused = await client.GetAsync("/image?name=..");
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        AssertNoStackTrace(await refused.Content.ReadAsStringAsync());
     }
 
     // Finding 10: the log scope printed Dictionary`2; an event for another container was dropped silently.
@@ -278,7 +281,6 @@ public sealed class HostileInputTests(StackFixture stack)
         Assert.Null(await stack.Storage.GetImageAsync(name));
     }
 
-    private static string MediaUrlsDetail(string name) => $"/image?name={Uri.EscapeDataString(name)}";
 
     private static string EventJson(string container, string blobName) => BlobCreatedEventCodec.ToJson(BlobCreatedEventCodec.Create(
         "devstoreaccount1", container, blobName, new Uri($"http://127.0.0.1:10000/devstoreaccount1/{container}/x"),

@@ -21,3 +21,28 @@ export function dispose(element) {
     observers.get(element)?.disconnect();
     observers.delete(element);
 }
+
+// ←/→ on the detail page step through the gallery's order, unless the user is typing or adjusting a control.
+const arrowHandlers = new Map();
+let nextArrowId = 1;
+
+/** Returns the id that stopArrows takes. */
+export function listenArrows(dotnet) {
+    const handler = e => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+        if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+        const t = e.target;
+        if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName) || t.closest('.overlay-viewport'))) return;
+        dotnet.invokeMethodAsync('OnArrow', e.key === 'ArrowRight' ? 1 : -1);
+    };
+    document.addEventListener('keydown', handler);
+    const id = nextArrowId++;
+    arrowHandlers.set(id, handler);
+    return id;
+}
+
+export function stopArrows(id) {
+    const handler = arrowHandlers.get(id);
+    if (handler) document.removeEventListener('keydown', handler);
+    arrowHandlers.delete(id);
+}
