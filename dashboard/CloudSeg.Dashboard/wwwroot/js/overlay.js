@@ -48,6 +48,8 @@ function forEachPixel(counts, height, visit) {
  * dotnet (optional) receives OnCanvasHover(id | -1) so the instance list can follow the pointer.
  */
 export function init(canvas, width, height, instances, dotnet) {
+    // The page may have moved on (←/→, a quick click) before this call arrived: the canvas is already gone.
+    if (!canvas) return;
     canvas.width = width;
     canvas.height = height;
     // Owner map: which instance each pixel belongs to (the last one painted wins), for hover hit-testing.
@@ -184,6 +186,7 @@ export function dispose(canvas) {
 const zooms = new Map();
 
 export function enableZoom(viewport, stage) {
+    if (!viewport || !stage) return;
     const z = { scale: 1, x: 0, y: 0, stage, viewport, drag: null };
     zooms.set(viewport, z);
     viewport.addEventListener('wheel', e => {
