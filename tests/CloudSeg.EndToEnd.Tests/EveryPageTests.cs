@@ -61,6 +61,7 @@ public sealed class EveryPageTests(StackFixture stack)
         var page = await stack.NewPageAsync(390, 844);
         await page.OpenAsync("/");
         var failuresLink = page.Locator("nav a[href='/failures']");
+        await Expect(page.Locator("[data-testid=menu-button]")).ToHaveAttributeAsync("data-ready", "true");
         await Expect(failuresLink).Not.ToBeInViewportAsync();
 
         await page.Locator("[data-testid=menu-button]").ClickAsync();
