@@ -9,13 +9,19 @@ public static class DashboardServiceCollectionExtensions
     public static WebApplicationBuilder AddDashboardServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddCloudSegStorage(builder.Configuration);
-        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
+            .Validate(o => o.DeleteUndoWindow > TimeSpan.Zero, "Dashboard:DeleteUndoWindow must be positive.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UploadValidator>();
         builder.Services.AddSingleton<GalleryService>();
         builder.Services.AddSingleton<ImageDetailService>();
         builder.Services.AddSingleton<UploadService>();
         builder.Services.AddSingleton<ImageActionsService>();
+        builder.Services.AddSingleton<PendingDeletions>();
+        builder.Services.AddScoped<ImageCommands>();
+        builder.Services.AddScoped<UploadSession>();
+        builder.Services.AddScoped<GallerySequence>();
         builder.Services.AddSingleton<ModelsService>();
         builder.Services.AddSingleton<TrainingService>();
         builder.Services.AddSingleton<OperationsService>();

@@ -14,7 +14,8 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
 builder.AddDashboardSecurity();
 builder.AddDashboardServices();
-builder.Services.AddMudServices();
+// Snackbars bottom left: at the top right they covered the page's own buttons (Retrain now, Reload).
+builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
 // The circuit keeps SignalR's one call at a time: a browser file's data arrives as calls on the circuit, and served in
 // parallel two chunks of one file race into its pipe ("Concurrent reads or writes are not supported"). The upload page
 // reads one file at a time instead, which the default serves without stalls (dotnet/aspnetcore#47301).

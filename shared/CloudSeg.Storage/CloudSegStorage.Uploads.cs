@@ -13,17 +13,28 @@ public sealed partial class CloudSegStorage
     /// (<see cref="StorageOptions.UploadsAnnounceThemselves"/>, Azurite) the upload enqueues it itself, so every upload
     /// is processed exactly once either way.
     /// </summary>
-    public async Task<UploadReceipt> UploadImageAsync(string blobName, Stream content, string? contentType = null, CancellationToken ct = default)
+    public async Task<UploadReceipt> UploadImageAsync(string blobName, Stream content, string? contentType = null, CancellationToken ct = default) =>
+        await StoreUploadAsync(blobName, content, contentType, conditions: null, ct).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"Upload {blobName} was deleted right after it was written.");
+
+    /// <summary>Writes the upload under <paramref name="conditions"/> (null when they failed) and gets it processed once.</summary>
+    private async Task<UploadReceipt?> StoreUploadAsync(string blobName, Stream content, string? contentType,
+        BlobRequestConditions? conditions, CancellationToken ct)
     {
         var blob = UploadBlob(blobName);
         await EnsureCreatedAsync(ct).ConfigureAwait(false);
         var headers = new BlobHttpHeaders { ContentType = contentType ?? ContentTypes.FromFileName(blobName) };
-        BlobContentInfo stored = await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers }, ct).ConfigureAwait(false);
-        if (Options.UploadsAnnounceThemselves)
+        BlobContentInfo stored;
+        try
         {
-            return await AnnounceCurrentAsync(blobName, ct).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Upload {blobName} was deleted right after it was written.");
+            stored = await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = headers, Conditions = conditions }, ct).ConfigureAwait(false);
         }
+        catch (RequestFailedException e) when (conditions is not null && e.Status is 409 or 412)
+        {
+            return null;
+        }
+        if (Options.UploadsAnnounceThemselves)
+            return await AnnounceCurrentAsync(blobName, ct).ConfigureAwait(false);
         var eTag = BlobVersion.Of(stored.ETag);
         await MarkQueuedAsync(blobName, eTag, headers.ContentType, content.CanSeek ? content.Length : 0, stored.LastModified,
             eventDelivered: true, ct).ConfigureAwait(false);
@@ -105,6 +116,7 @@ public sealed partial class CloudSegStorage
     {
         var row = await GetImageAsync(blobName, ct).ConfigureAwait(false) ?? ImageIndexEntity.ForBlob(blobName);
         if (eventDelivered && row.SourceETag == eTag) return;
+        if (BlobVersion.Of(row.SourceETag) != eTag) row.PreviousAttempts = 0; // a new version starts counting its tries afresh
         row.Status = ImageStatus.Queued;
         row.SourceETag = eTag;
         row.ContentType = contentType;

@@ -36,6 +36,9 @@ public sealed class ImageIndexEntity : ITableEntity
 
     /// <summary>Deliveries of the request message so far (1 = first try).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Tries of this version before a person's retry (<see cref="CloudSegStorage.RetryImageAsync"/>); 0 for a new version.</summary>
+    public int PreviousAttempts { get; set; }
     public string? LastMessageId { get; set; }
 
     /// <summary>Human-readable reason when <see cref="Status"/> is failed (or the last transient error while retrying).</summary>
@@ -75,6 +78,9 @@ public sealed class ImageIndexEntity : ITableEntity
 
     public static ImageIndexEntity ForBlob(string blobName) =>
         new() { RowKey = TableKeys.EncodeBlobName(blobName), BlobName = blobName };
+
+    /// <summary>Every try of this version so far, across retries.</summary>
+    public int Tries => PreviousAttempts + Attempts;
 
     public bool IsFinished => Status is ImageStatus.Succeeded or ImageStatus.Failed;
 }

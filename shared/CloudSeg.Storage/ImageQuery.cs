@@ -20,6 +20,9 @@ public sealed record ImageQuery
     /// <summary>Only rows with at least one instance of this class.</summary>
     public string? ClassName { get; init; }
 
+    /// <summary>Only rows with an instance of any of these classes (what a partial class name matched).</summary>
+    public IReadOnlyList<string>? AnyClass { get; init; }
+
     public double? MinTopScore { get; init; }
     public DateTimeOffset? UploadedAfter { get; init; }
     public DateTimeOffset? UploadedBefore { get; init; }
@@ -36,6 +39,7 @@ public sealed record ImageQuery
         if (!string.IsNullOrEmpty(Status)) clauses.Add(TableClient.CreateQueryFilter($"Status eq {Status}"));
         if (!string.IsNullOrEmpty(ModelVersion)) clauses.Add(TableClient.CreateQueryFilter($"ModelVersion eq {ModelVersion}"));
         if (!string.IsNullOrEmpty(ClassName)) clauses.Add($"{ImageIndexEntity.ClassColumn(ClassName)} gt 0");
+        if (AnyClass is { Count: > 0 } any) clauses.Add("(" + string.Join(" or ", any.Select(c => $"{ImageIndexEntity.ClassColumn(c)} gt 0")) + ")");
         if (MinTopScore is { } minScore) clauses.Add(TableClient.CreateQueryFilter($"TopScore ge {minScore}"));
         if (UploadedAfter is { } after) clauses.Add(TableClient.CreateQueryFilter($"UploadedAt ge {after}"));
         if (UploadedBefore is { } before) clauses.Add(TableClient.CreateQueryFilter($"UploadedAt lt {before}"));

@@ -31,5 +31,4 @@ public static class ResultLayout
 
     public static string ResultJsonPath(string blobName) => FolderOf(blobName) + "/" + ResultJson;
     public static string OverlayPath(string blobName) => FolderOf(blobName) + "/" + OverlayPng;
-    public static string ThumbnailPath(string blobName) => FolderOf(blobName) + "/" + ThumbnailJpeg;
 }

@@ -1,8 +1,8 @@
 namespace CloudSeg.Storage;
 
 /// <summary>
-/// Every container, queue and table CloudSeg uses. One place, so the functions, the dashboard, the CLI and the
-/// infrastructure templates can never disagree on a name.
+/// Every container, queue and table CloudSeg uses. One place for the functions, the dashboard and the CLI; the Bicep
+/// templates (infra/modules/storage.bicep) cannot read C# and spell the same names themselves, so change both together.
 /// </summary>
 public static class StorageNames
 {

@@ -39,6 +39,7 @@ public sealed class OperationsPagesTests(StackFixture stack)
         // "Retrain now" records a manual request the functions' retraining picks up.
         await page.OpenAsync("/training");
         await page.Locator("[data-testid=retrain-now]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retrain", Exact = true }).ClickAsync(); // the confirmation
         await Expect(page.Locator("[data-testid=run-status]").First).ToHaveTextAsync("requested");
         var runs = await stack.Storage.ListTrainingRunsAsync(5);
         Assert.Contains(runs, r => r.Trigger == "manual" && r.Status == "requested");

@@ -11,4 +11,7 @@ internal static class PageExtensions
         await page.GotoAsync(path);
         await Expect(page.Locator("[data-testid=app]")).ToHaveAttributeAsync("data-interactive", "true");
     }
+
+    /// <summary>The detail page's address for one upload (the dashboard's MediaUrls.Detail, which this project cannot reference).</summary>
+    public static string DetailPath(string blobName) => $"/image?name={Uri.EscapeDataString(blobName)}";
 }

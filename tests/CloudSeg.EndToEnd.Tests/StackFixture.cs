@@ -41,6 +41,8 @@ public sealed class StackFixture : IAsyncLifetime
         var dashboardStart = HostProcess.StartAsync("Dashboard", new Dictionary<string, string>(storageSetting)
         {
             ["Dashboard:StatusPollInterval"] = "00:00:00.5",
+            // Long enough to press "Undo" on a loaded machine, short enough to watch the deletion happen.
+            ["Dashboard:DeleteUndoWindow"] = "00:00:06",
         }, HostStartTimeout);
         Runner = await runnerStart;
         Dashboard = await dashboardStart;
@@ -61,12 +63,12 @@ public sealed class StackFixture : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(30_000);
     }
 
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(int width = 1440, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Dashboard.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

@@ -40,6 +40,7 @@ public sealed class TrainingPageTests(StackFixture stack)
         var retrain = page.Locator("[data-testid=retrain-now]");
         await Expect(retrain).ToBeEnabledAsync();
         await retrain.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retrain", Exact = true }).ClickAsync(); // the confirmation
         await Expect(retrain).ToBeDisabledAsync();
         await Expect(page.Locator("[data-testid=retrain-blocked]")).ToContainTextAsync("is requested; one run at a time");
         var run = (await stack.Storage.ListTrainingRunsAsync(1)).Single();

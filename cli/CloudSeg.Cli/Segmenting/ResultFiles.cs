@@ -18,8 +18,10 @@ public static class ResultFiles
         var results = segmentation.Instances
             .Select(i => CocoResult.From(job.ImageId, i.CategoryId, i.Box, i.Score, i.Mask, i.MaskIou))
             .ToList();
+        // Coloured by score rank (Palette's one rule), as the service's overlay and the dashboard colour them.
         var overlay = OverlayRenderer.RenderPng(image, segmentation.Instances
-            .Select(i => new OverlayInstance(i.Mask, i.Box, i.ClassName, i.Score, i.CategoryId))
+            .OrderByDescending(i => i.Score)
+            .Select((i, rank) => new OverlayInstance(i.Mask, i.Box, i.ClassName, i.Score, rank))
             .ToList());
         // Write to a temporary name and move, so a reader never sees half a file and a failed run leaves none.
         await WriteAtomicallyAsync(JsonPath(outputDirectory, job.Stem), CocoResultsJson.ToUtf8Bytes(results), ct);

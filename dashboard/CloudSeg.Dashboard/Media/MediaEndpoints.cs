@@ -5,6 +5,7 @@ using CloudSeg.Core.Imaging;
 using CloudSeg.Dashboard.Security;
 using CloudSeg.Dashboard.Services;
 using CloudSeg.Storage;
+using Microsoft.Extensions.Options;
 
 namespace CloudSeg.Dashboard.Media;
 
@@ -23,6 +24,8 @@ public static class MediaEndpoints
         var media = app.MapGroup("/media").RequireAuthorization(DashboardPolicies.Reader);
         media.MapGet("/original", (HttpContext http, string? name, bool? download, CloudSegStorage s, CancellationToken ct) =>
             WithValidName(name, n => OriginalAsync(http, s.UploadBlob(n), download == true, ct)));
+        media.MapGet("/display", (HttpContext http, string? name, CloudSegStorage s, IOptions<DashboardOptions> options, CancellationToken ct) =>
+            WithValidName(name, n => DisplayAsync(http, s.UploadBlob(n), options.Value.DisplayMaxSide, ct)));
         media.MapGet("/thumb", (HttpContext http, string? name, CloudSegStorage s, CancellationToken ct) =>
             WithValidName(name, n => StreamAsync(http, s.ResultBlob(n, ResultLayout.ThumbnailJpeg), "image/jpeg", null, ct)));
         media.MapGet("/overlay", (HttpContext http, string? name, bool? download, CloudSegStorage s, CancellationToken ct) =>
@@ -62,6 +65,30 @@ public static class MediaEndpoints
                 await response.Content.CopyToAsync(body, ct);
             }, contentType, downloadName, details.LastModified,
             new Microsoft.Net.Http.Headers.EntityTagHeaderValue(details.ETag.ToString("H")));
+    }
+
+    /// <summary>The upload at screen size (<see cref="DisplayRendition"/>); a file that is no picture goes as a download, as for /original.</summary>
+    private static async Task<IResult> DisplayAsync(HttpContext http, BlobClient blob, int maxSide, CancellationToken ct)
+    {
+        if (await DownloadAsync(http, blob, ct) is not { } response) return NotFound();
+        using var buffer = new MemoryStream();
+        await response.Content.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{BlobVersion.Of(response.Details.ETag)}-{maxSide}\"");
+        if (ImageFormats.Sniff(bytes) is not { } format)
+            return Results.File(bytes, "application/octet-stream", UploadValidator.BlobNameFor(blob.Name));
+        byte[]? scaled;
+        try
+        {
+            scaled = DisplayRendition.ScaleDown(bytes, maxSide);
+        }
+        catch (ImageDecodeException)
+        {
+            scaled = null; // undecodable: the browser gets the bytes as they are and shows what it can
+        }
+        return scaled is null
+            ? Results.File(bytes, ImageFormats.MediaType(format), lastModified: response.Details.LastModified, entityTag: etag)
+            : Results.File(scaled, "image/jpeg", lastModified: response.Details.LastModified, entityTag: etag);
     }
 
     /// <summary>A result file (written by the functions, in a fixed format) under the type that format has.</summary>
@@ -108,6 +135,7 @@ public static class MediaEndpoints
 public static class MediaUrls
 {
     public static string Original(string blobName) => $"/media/original?name={Uri.EscapeDataString(blobName)}";
+    public static string Display(string blobName, string? version = null) => $"/media/display?name={Uri.EscapeDataString(blobName)}{Version(version)}";
     public static string Thumbnail(string blobName, string? version = null) => $"/media/thumb?name={Uri.EscapeDataString(blobName)}{Version(version)}";
     public static string Overlay(string blobName, string? version = null) => $"/media/overlay?name={Uri.EscapeDataString(blobName)}{Version(version)}";
     public static string OverlayDownload(string blobName) => $"/media/overlay?name={Uri.EscapeDataString(blobName)}&download=true";

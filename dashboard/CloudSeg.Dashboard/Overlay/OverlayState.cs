@@ -1,3 +1,5 @@
+using CloudSeg.Core.Rendering;
+
 namespace CloudSeg.Dashboard.Overlay;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class OverlayState
 
     public IReadOnlyList<OverlayInstanceView> Instances { get; }
 
-    public IReadOnlyList<string> Classes { get; }
+    public List<string> Classes { get; }
 
     /// <summary>Instances scoring below this are hidden (0..1).</summary>
     public double ScoreThreshold { get; set; }
@@ -28,6 +30,18 @@ public sealed class OverlayState
 
     /// <summary>The instance under the pointer (on the canvas or in the list), or -1.</summary>
     public int HighlightedId { get; set; } = -1;
+
+    /// <summary>Colour masks by class (one colour per class, with a legend) instead of one per instance.</summary>
+    public bool ColorByClass { get; set; }
+
+    /// <summary>Class i (alphabetical) gets <see cref="Palette"/> colour i, so the legend and the masks agree.</summary>
+    public string ClassColor(string className) => Palette.Hex(Math.Max(0, Classes.IndexOf(className)));
+
+    /// <summary>The colour the instance is painted in now: its own (by score rank) or its class's.</summary>
+    public string ColorOf(OverlayInstanceView instance) => ColorByClass ? ClassColor(instance.ClassName) : instance.Color;
+
+    /// <summary>Colours by instance id, for the canvas painter.</summary>
+    public Dictionary<int, string> Colors() => Instances.ToDictionary(i => i.Id, ColorOf);
 
     public bool IsInstanceEnabled(int id) => !_hiddenInstances.Contains(id);
 

@@ -32,6 +32,12 @@ public sealed class DashboardOptions
     /// <summary>The retraining cron schedule shown on the training page (the functions host's Training:Schedule, same default).</summary>
     public string TrainingSchedule { get; set; } = CronSchedule.DefaultTrainingSchedule;
 
+    /// <summary>How long a deleted image can still be brought back ("Undo") before it is really deleted.</summary>
+    public TimeSpan DeleteUndoWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest side of the picture the detail page shows; larger uploads are scaled down on the way out.</summary>
+    public int DisplayMaxSide { get; set; } = 1600;
+
     /// <summary>How far back the operations page looks.</summary>
     public TimeSpan OperationsWindow { get; set; } = TimeSpan.FromHours(24);
 }

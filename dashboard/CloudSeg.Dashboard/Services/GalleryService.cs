@@ -5,8 +5,8 @@ namespace CloudSeg.Dashboard.Services;
 
 /// <summary>
 /// Pages through the image index on the server. Table storage may return short or even empty pages while it scans
-/// past rows a filter rejects, so one gallery page keeps following the continuation token until it has enough rows
-/// or the table ends.
+/// past rows a filter rejects (and a name fragment is matched here, row by row), so one gallery page keeps following
+/// the continuation token until it has enough rows or the table ends.
 /// </summary>
 public sealed class GalleryService(CloudSegStorage storage, IOptions<DashboardOptions> options)
 {
@@ -20,7 +20,7 @@ public sealed class GalleryService(CloudSegStorage storage, IOptions<DashboardOp
         do
         {
             var page = await storage.QueryImagesPageAsync(query, pageSize - rows.Count, token, ct);
-            rows.AddRange(page.Rows);
+            rows.AddRange(page.Rows.Where(filter.MatchesName));
             token = page.ContinuationToken;
         }
         while (rows.Count < pageSize && token is not null);
@@ -32,5 +32,12 @@ public sealed class GalleryService(CloudSegStorage storage, IOptions<DashboardOp
     {
         var rows = await Task.WhenAll(blobNames.Select(name => storage.GetImageAsync(name, ct)));
         return rows.OfType<ImageIndexEntity>().ToDictionary(r => r.BlobName, StringComparer.Ordinal);
+    }
+
+    /// <summary>Rows per status across the whole index (reads only the Status column).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync(ct);
+        return await storage.CountByStatusAsync(ct);
     }
 }

@@ -8,13 +8,14 @@ namespace CloudSeg.Dashboard.Services;
 public sealed class ImageActionsService(CloudSegStorage storage, ILogger<ImageActionsService> logger)
 {
     /// <summary>
-    /// Queues the upload again; false when its blob no longer exists (nothing left to retry). A name outside
-    /// <see cref="BlobNamePolicy"/> throws <see cref="InvalidBlobNameException"/> with the reason, before storage is asked.
+    /// Queues the upload again, counting on its tries; false when its blob no longer exists (nothing left to retry). A
+    /// name outside <see cref="BlobNamePolicy"/> throws <see cref="InvalidBlobNameException"/>, bad input
+    /// <see cref="InvalidOperationException"/>, each with the reason, before anything is queued.
     /// </summary>
     public async Task<bool> RetryAsync(string blobName, CancellationToken ct)
     {
-        await storage.EnsureCreatedAsync(ct);
-        if (await storage.AnnounceCurrentAsync(blobName, ct) is not { } receipt) return false;
+        BlobNamePolicy.Validate(blobName);
+        if (await storage.RetryImageAsync(blobName, ct) is not { } receipt) return false;
         logger.LogInformation("Retry of {BlobName} queued as message {MessageId}", blobName, receipt.MessageId);
         return true;
     }

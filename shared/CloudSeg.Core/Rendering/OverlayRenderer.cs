@@ -6,8 +6,8 @@ namespace CloudSeg.Core.Rendering;
 
 /// <summary>
 /// Draws segmentation results for people: translucent coloured masks with outlines, box outlines, and
-/// "class score" labels on a solid background in the instance's colour; plus the side-by-side
-/// "input | segmented output" picture and JPEG thumbnails.
+/// "class score" labels on a solid background in the instance's colour; plus JPEG thumbnails. Instances are drawn
+/// lowest score first, so where masks overlap the best-scored one is on top (as in the dashboard's canvas).
 /// </summary>
 public static class OverlayRenderer
 {
@@ -25,39 +25,6 @@ public static class OverlayRenderer
     {
         using var bitmap = Draw(image, instances, style ?? DefaultStyle);
         return SkiaBitmaps.ToRgb(bitmap);
-    }
-
-    /// <summary>The input on the left, the overlay on the right, each under a small caption; PNG.</summary>
-    public static byte[] SideBySidePng(RgbImage image, IReadOnlyList<OverlayInstance> instances, OverlayStyle? style = null)
-    {
-        style ??= DefaultStyle;
-        using var input = SkiaBitmaps.ToBitmap(image);
-        using var overlay = Draw(image, instances, style);
-        var left = SkiaBitmaps.FitWithin(input, style.SideBySideMaxPanelSide);
-        var right = SkiaBitmaps.FitWithin(overlay, style.SideBySideMaxPanelSide);
-        try
-        {
-            int panelWidth = left.Width, panelHeight = left.Height;
-            var fontSize = AutoFontSize(panelWidth, panelHeight, style.FontSize);
-            var captionHeight = (int)Math.Ceiling(fontSize * 1.9f);
-            var gap = Math.Max(4, panelWidth / 100);
-            using var canvasBitmap = new SKBitmap(new SKImageInfo(panelWidth * 2 + gap, panelHeight + captionHeight, SKColorType.Rgba8888, SKAlphaType.Opaque));
-            using (var canvas = new SKCanvas(canvasBitmap))
-            {
-                canvas.Clear(new SKColor(32, 32, 32));
-                canvas.DrawBitmap(left, 0, captionHeight);
-                canvas.DrawBitmap(right, panelWidth + gap, captionHeight);
-                var count = instances.Count == 1 ? "1 instance" : $"{instances.Count} instances";
-                DrawCaption(canvas, style.InputCaption, 0, panelWidth, captionHeight, fontSize);
-                DrawCaption(canvas, $"{style.OutputCaption} ({count})", panelWidth + gap, panelWidth, captionHeight, fontSize);
-            }
-            return SkiaBitmaps.EncodePng(canvasBitmap, style.PngCompressionLevel);
-        }
-        finally
-        {
-            if (left != input) left.Dispose();
-            if (right != overlay) right.Dispose();
-        }
     }
 
     /// <summary>A JPEG no larger than <paramref name="maxSide"/> on its longest side (never scaled up).</summary>
@@ -82,6 +49,7 @@ public static class OverlayRenderer
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(instances);
         var bitmap = SkiaBitmaps.ToBitmap(image);
+        instances = [.. instances.OrderBy(i => i.Score)];
         try
         {
             var pixels = bitmap.GetPixelSpan();
@@ -138,16 +106,6 @@ public static class OverlayRenderer
         var luma = 0.299f * colour.R + 0.587f * colour.G + 0.114f * colour.B;
         using var ink = new SKPaint { Color = luma > 150 ? SKColors.Black : SKColors.White, IsAntialias = true };
         canvas.DrawText(text, x + pad, y + pad - metrics.Ascent, font, ink);
-    }
-
-    private static void DrawCaption(SKCanvas canvas, string text, float left, float width, float captionHeight, float fontSize)
-    {
-        if (LabelTypeface.Typeface is not { } typeface) return;
-        using var font = new SKFont(typeface, fontSize) { Edging = SKFontEdging.Antialias };
-        font.GetFontMetrics(out var metrics);
-        using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        var baseline = (captionHeight - (metrics.Descent - metrics.Ascent)) / 2 - metrics.Ascent;
-        canvas.DrawText(text, left + width / 2, baseline, SKTextAlign.Center, font, ink);
     }
 
     private static float AutoFontSize(int width, int height, float configured) =>

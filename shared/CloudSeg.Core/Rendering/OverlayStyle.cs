@@ -19,15 +19,6 @@ public sealed class OverlayStyle
     /// <summary>Label text size in pixels; 0 = about 1/40 of the shorter side, between 11 and 28.</summary>
     public float FontSize { get; set; }
 
-    /// <summary>Caption over the left panel of the side-by-side picture.</summary>
-    public string InputCaption { get; set; } = "input";
-
-    /// <summary>Caption over the right panel of the side-by-side picture.</summary>
-    public string OutputCaption { get; set; } = "segmented output";
-
-    /// <summary>Longest side of each side-by-side panel; larger pictures are scaled down.</summary>
-    public int SideBySideMaxPanelSide { get; set; } = 1280;
-
     /// <summary>
     /// zlib level for PNG output (1 = fastest .. 9 = smallest). Measured on a 640×480 photo-like overlay here:
     /// level 1 encodes about twice as fast as 4–6 for files about 10% larger; the service writes thousands.

@@ -1,8 +1,9 @@
 namespace CloudSeg.Core.Rendering;
 
 /// <summary>
-/// Instance colours: hues stepped by the golden ratio, so neighbouring indices get clearly different colours and
-/// any number of instances can be coloured. Public so web views can colour masks the same way.
+/// The one colour rule of every overlay (the dashboard's canvas, the stored overlay PNG, the CLI's PNG): the instance
+/// ranked i-th by score (best = 0) gets colour i. Hues step by the golden ratio, so neighbouring ranks get clearly
+/// different colours and any number of instances can be coloured.
 /// </summary>
 public static class Palette
 {
@@ -17,7 +18,7 @@ public static class Palette
         return FromHsv(hue, saturation, value);
     }
 
-    /// <summary>"#RRGGBB" for CSS.</summary>
+    /// <summary>"#RRGGBB" for CSS: the browser paints rank i in the same colour as the PNG.</summary>
     public static string Hex(int index)
     {
         var (r, g, b) = Rgb(index);

@@ -39,19 +39,19 @@ public sealed class GalleryFiltersTests
     }
 
     [Fact]
-    public async Task Name_and_class_boxes_set_prefix_and_class()
+    public async Task Name_and_class_boxes_set_name_fragment_and_class()
     {
         await using var ctx = NewContext();
         var published = new List<GalleryFilter>();
         var cut = RenderFilters(ctx, published);
 
         cut.Find("[data-testid=filter-name] input").Input("street/");
-        cut.WaitForAssertion(() => Assert.Equal("street/", published.Last().NamePrefix));
+        cut.WaitForAssertion(() => Assert.Equal("street/", published.Last().NameContains));
 
         cut.Find("[data-testid=filter-class] input").Input("circle");
         cut.WaitForAssertion(() => Assert.Equal("circle", published.Last().ClassName));
         // Earlier choices survive later ones.
-        Assert.Equal("street/", published.Last().NamePrefix);
+        Assert.Equal("street/", published.Last().NameContains);
         Assert.Contains("circle, square", cut.Markup); // known classes offered as a hint
     }
 
@@ -98,5 +98,19 @@ public sealed class GalleryFiltersTests
     {
         Assert.Equal("PartitionKey eq 'uploads'", GalleryFilter.None.ToQuery().ToFilter());
         Assert.Null(new GalleryFilter { MinScore = 0, Status = "  " }.ToQuery().MinTopScore);
+    }
+
+    [Fact]
+    public void Class_text_matches_known_classes_by_part_ignoring_case_and_names_by_part()
+    {
+        var filter = new GalleryFilter { ClassName = "CIRC", NameContains = "Street", KnownClasses = ["circle", "semicircle", "square"] };
+
+        var query = filter.ToQuery();
+
+        Assert.Equal(["circle", "semicircle"], query.AnyClass);
+        Assert.Contains($"({ImageIndexEntity.ClassColumn("circle")} gt 0 or {ImageIndexEntity.ClassColumn("semicircle")} gt 0)", query.ToFilter());
+        Assert.True(filter.MatchesName(new ImageIndexEntity { BlobName = "photos/my-street-01.jpg" }));
+        Assert.False(filter.MatchesName(new ImageIndexEntity { BlobName = "photos/park.jpg" }));
+        Assert.Equal("Circle", new GalleryFilter { ClassName = "Circle" }.ToQuery().ClassName); // unknown: asked as typed
     }
 }

@@ -1,4 +1,5 @@
 using CloudSeg.Core.Masks;
+using CloudSeg.Core.Rendering;
 using CloudSeg.Dashboard.Overlay;
 
 namespace CloudSeg.Dashboard.Tests.Components;
@@ -23,6 +24,6 @@ internal static class OverlayTestData
             for (var col = x; col < x + w; col++)
                 mask[row * Width + col] = 1;
         var rle = RleMask.Encode(mask, Height, Width);
-        return new OverlayInstanceView(id, className, score, maskIou, [x, y, w, h], rle.ToCompressedString(), InstancePalette.ColorFor(id));
+        return new OverlayInstanceView(id, className, score, maskIou, [x, y, w, h], rle.ToCompressedString(), Palette.Hex(id));
     }
 }

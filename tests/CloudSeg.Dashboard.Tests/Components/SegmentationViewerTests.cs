@@ -1,4 +1,5 @@
 using Bunit;
+using CloudSeg.Core.Rendering;
 using CloudSeg.Dashboard.Components.Detail;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -128,4 +129,34 @@ public sealed class SegmentationViewerTests
         Assert.Contains("MaskIoU 0.80", first);
         Assert.DoesNotContain("MaskIoU", cut.Find("[data-testid=instance-row-1]").TextContent);
     }
+
+    [Fact]
+    public async Task Masks_take_the_shared_palette_by_rank_or_one_colour_per_class_matching_the_legend()
+    {
+        var (ctx, module) = NewContext();
+        await using var _ = ctx;
+        var cut = RenderViewer(ctx);
+        Dictionary<int, string> Painted() => (Dictionary<int, string>)module.Invocations["render"].Last().Arguments[4]!;
+
+        cut.WaitForAssertion(() => Assert.Equal([Palette.Hex(0), Palette.Hex(1), Palette.Hex(2)], Painted().OrderBy(c => c.Key).Select(c => c.Value)));
+
+        cut.Find("[data-testid=color-by-class] input").Change(true);
+
+        cut.WaitForAssertion(() =>
+        {
+            var colors = Painted();
+            Assert.Equal(colors[0], colors[2]); // both circles
+            Assert.NotEqual(colors[0], colors[1]);
+            Assert.Equal(colors[0], cut.Find("[data-testid=legend-circle]").GetAttribute("data-color"));
+            Assert.Equal(colors[1], cut.Find("[data-testid=legend-square]").GetAttribute("data-color"));
+        });
+    }
+
+    [Theory]
+    [InlineData(374, 2)]
+    [InlineData(160, 1)]
+    [InlineData(1150, 6)]
+    [InlineData(4000, 8)]
+    public void Gallery_columns_follow_the_grid_width(int width, int columns) =>
+        Assert.Equal(columns, CloudSeg.Dashboard.Components.Pages.GalleryPage.ColumnsFor(width));
 }

@@ -29,6 +29,28 @@ public sealed class ImageWriteActionsTests(AzuriteFixture azurite)
         Assert.Contains(await PeekEventsAsync(factory.Storage), e => e.BlobName == name);
     }
 
+    [Fact]
+    public async Task A_second_file_with_a_taken_name_is_kept_beside_the_first_never_over_it()
+    {
+        await using var factory = new DashboardFactory(azurite.ConnectionString);
+        var uploads = factory.Services.GetRequiredService<UploadService>();
+        var first = SeededResults.ShapesImage().Png;
+        var second = HandMadePng.Png(32, 32, 2, 8, HandMadePng.Rows8(32, 32, 3, (_, _, c) => (byte)(c == 1 ? 200 : 30)));
+        var stem = $"same-{Guid.NewGuid():N}";
+
+        var one = await uploads.UploadAsync($"{stem}.png", first.Length, new MemoryStream(first), CancellationToken.None);
+        var two = await uploads.UploadAsync($"{stem}.png", second.Length, new MemoryStream(second), CancellationToken.None);
+        var three = await uploads.UploadAsync($"{stem}.png", second.Length, new MemoryStream(second), CancellationToken.None);
+
+        Assert.Equal(($"{stem}.png", null), (one.BlobName, one.Note));
+        Assert.Equal($"{stem}-2.png", two.BlobName);
+        Assert.Contains("already exists", two.Note);
+        Assert.Equal($"{stem}-3.png", three.BlobName);
+        var kept = (await factory.Storage.Uploads.GetBlobClient($"{stem}.png").DownloadContentAsync()).Value.Content.ToArray();
+        Assert.Equal(first, kept);
+        Assert.NotNull(await factory.Storage.GetImageAsync($"{stem}-2.png"));
+    }
+
     [Theory]
     [InlineData("notes.jpg", "hello, I am text", "not")]
     [InlineData("archive.zip", "PK", "not accepted")]
@@ -129,6 +151,56 @@ public sealed class ImageWriteActionsTests(AzuriteFixture azurite)
         Assert.Null(await factory.Storage.ReadResultAsync(name));
         Assert.NotNull(await factory.Storage.ReadResultAsync(sibling)); // untouched
         Assert.False(await actions.RetryAsync(name, CancellationToken.None)); // nothing left to retry
+    }
+
+    [Fact]
+    public async Task Retry_keeps_counting_tries_and_refuses_bad_input()
+    {
+        await using var factory = new DashboardFactory(azurite.ConnectionString);
+        var actions = factory.Services.GetRequiredService<ImageActionsService>();
+        var name = $"tries-{Guid.NewGuid():N}.png";
+        await SeededResults.SeedSucceededAsync(factory.Storage, name);
+        var row = (await factory.Storage.GetImageAsync(name))!;
+        row.Status = ImageStatus.Failed;
+        row.ErrorKind = FailureKind.Poisoned;
+        row.Attempts = 5;
+        await factory.Storage.UpsertImageAsync(row);
+
+        Assert.True(await actions.RetryAsync(name, CancellationToken.None));
+        row = (await factory.Storage.GetImageAsync(name))!;
+        Assert.Equal(5, row.Tries);
+        row.Attempts = 1; // what the worker records for the retry's first delivery
+        Assert.Equal(6, row.Tries);
+
+        row.Status = ImageStatus.Failed;
+        row.ErrorKind = FailureKind.BadInput;
+        await factory.Storage.UpsertImageAsync(row);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => actions.RetryAsync(name, CancellationToken.None));
+        Assert.Contains("upload a fixed file", refused.Message);
+        Assert.Equal(ImageStatus.Failed, (await factory.Storage.GetImageAsync(name))!.Status);
+    }
+
+    [Fact]
+    public async Task A_pending_deletion_can_be_undone_and_otherwise_happens_after_the_window()
+    {
+        await using var factory = new DashboardFactory(azurite.ConnectionString,
+            new Dictionary<string, string?> { ["Dashboard:DeleteUndoWindow"] = "00:00:01" });
+        var deletions = factory.Services.GetRequiredService<PendingDeletions>();
+        var kept = $"kept-{Guid.NewGuid():N}.png";
+        var gone = $"gone-{Guid.NewGuid():N}.png";
+        await SeededResults.SeedSucceededAsync(factory.Storage, kept);
+        await SeededResults.SeedSucceededAsync(factory.Storage, gone);
+
+        deletions.Schedule(kept);
+        deletions.Schedule(gone);
+        Assert.True(deletions.IsPending(kept));
+        Assert.True(deletions.Undo(kept));
+
+        await Eventually.TrueAsync(async () => await factory.Storage.GetImageAsync(gone) is null, "the deletion to happen");
+        Assert.False(deletions.IsPending(gone));
+        Assert.False(deletions.Undo(gone)); // too late
+        Assert.NotNull(await factory.Storage.GetImageAsync(kept));
+        Assert.True(await factory.Storage.Uploads.GetBlobClient(kept).ExistsAsync());
     }
 
     private static async Task<List<BlobCreatedEvent>> PeekEventsAsync(CloudSegStorage storage)
