@@ -99,7 +99,7 @@ internal sealed class LoadFaultBenchmark(BenchOptions options, string repoRoot)
             MissingResults: succeeded - results + inconsistent,
             Retried: rows.Count(r => r.Attempts > 1),
             QueueLeft: await storage.GetQueueDepthAsync(ct),
-            Poisoned: (await storage.Poison.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount,
+            Poisoned: await storage.GetPoisonedCountAsync(ct),
             Elapsed: elapsed,
             Downtime: downtime,
             PeakResidentBytes: peakBytes,

@@ -81,7 +81,7 @@ public sealed partial class TrainingJob(
 
         var snapshot = await storage.ComputeDatasetDigestAsync(ct).ConfigureAwait(false);
         if (snapshot.BlobCount == 0) throw new InvalidDataException("datasets/ holds no labelled data to train on.");
-        int blobs = await DatasetDownload.DownloadAsync(storage.Datasets, data, ct).ConfigureAwait(false);
+        int blobs = await storage.DownloadDatasetsAsync(data, ct).ConfigureAwait(false);
         string train = Path.Combine(data, "train"), validation = Path.Combine(data, "val");
         foreach (var split in new[] { train, validation })
         {

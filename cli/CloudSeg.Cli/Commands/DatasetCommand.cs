@@ -52,7 +52,7 @@ public static class DatasetCommand
                 }
                 DatasetPushResult result = null!;
                 await CliTables.ProgressAsync($"Uploading {splitName}", check.Coco!.Images.Count, async progress =>
-                    result = await new DatasetPublisher(storage.Datasets).PushAsync(splitName, check, new ProgressBarUpdater(progress), ct));
+                    result = await new DatasetPublisher(storage).PushAsync(splitName, check, new ProgressBarUpdater(progress), ct));
                 AnsiConsole.MarkupLineInterpolated(
                     $"Pushed [bold]{splitName}[/]: {check.Coco.Images.Count} images, {check.Coco.Annotations.Count} instances ({result.Uploaded} uploaded, {result.Unchanged} unchanged, {result.Deleted} removed).");
                 AnsiConsole.Write(SummaryTable(await storage.GetDatasetSummaryAsync(ct)));

@@ -42,7 +42,7 @@ public static class UpCommand
             await system.StartAsync(fresh, ct);
             var storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = system.ConnectionString });
             // Drawn and uploaded while the functions segment the samples: "Retrain now" then has data on a fresh system.
-            var seeding = ShapesSeeder.SeedIfEmptyAsync(storage.Datasets, SeedTrainImages, SeedValImages, logging.CreateLogger(nameof(ShapesSeeder)), ct);
+            var seeding = ShapesSeeder.SeedIfEmptyAsync(storage, SeedTrainImages, SeedValImages, logging.CreateLogger(nameof(ShapesSeeder)), ct);
             ShowSamples(await system.ProcessSamplesAsync(storage, ct));
             await seeding;
             AnsiConsole.MarkupLine($"\nDashboard: [link]{options.DashboardUrl}[/]   functions: {options.FunctionsUrl}   logs: {options.LogFolder}");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Azure.Storage.Blobs;
 using CloudSeg.Datasets.Publishing;
 using CloudSeg.Evaluation.Sources;
+using CloudSeg.Storage;
 using CloudSeg.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,8 +16,8 @@ public sealed class DatasetPublisherTests(AzuriteFixture azurite) : IClassFixtur
     {
         using var first = await DatasetFolder.CreateAsync(images: 4, seed: 11);
         using var second = await DatasetFolder.CreateAsync(images: 2, seed: 12);
-        var container = await NewContainerAsync();
-        var publisher = new DatasetPublisher(container);
+        var (storage, container) = await EmptyDatasetsAsync();
+        var publisher = new DatasetPublisher(storage);
 
         var pushed = await publisher.PushAsync("train", await DatasetValidator.CheckFolderAsync(first.Path));
         var again = await publisher.PushAsync("train", await DatasetValidator.CheckFolderAsync(first.Path));
@@ -40,11 +41,11 @@ public sealed class DatasetPublisherTests(AzuriteFixture azurite) : IClassFixtur
     {
         using var folder = await DatasetFolder.CreateAsync();
         File.Delete(folder.ImagePath("000003.png"));
-        var container = await NewContainerAsync();
+        var (storage, container) = await EmptyDatasetsAsync();
         var check = await DatasetValidator.CheckFolderAsync(folder.Path);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => new DatasetPublisher(container).PushAsync("train", check));
-        await Assert.ThrowsAsync<ArgumentException>(() => new DatasetPublisher(container).PushAsync("../train", check));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new DatasetPublisher(storage).PushAsync("train", check));
+        await Assert.ThrowsAsync<ArgumentException>(() => new DatasetPublisher(storage).PushAsync("../train", check));
 
         Assert.Empty(await NamesAsync(container));
     }
@@ -52,12 +53,12 @@ public sealed class DatasetPublisherTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task The_seed_set_fills_an_empty_container_once_and_measures_its_cost()
     {
-        var container = await NewContainerAsync();
+        var (storage, container) = await EmptyDatasetsAsync();
 
         var clock = Stopwatch.StartNew();
-        var seeded = await ShapesSeeder.SeedIfEmptyAsync(container, 300, 50, NullLogger.Instance);
+        var seeded = await ShapesSeeder.SeedIfEmptyAsync(storage, 300, 50, NullLogger.Instance);
         var elapsed = clock.Elapsed;
-        var second = await ShapesSeeder.SeedIfEmptyAsync(container, 300, 50, NullLogger.Instance);
+        var second = await ShapesSeeder.SeedIfEmptyAsync(storage, 300, 50, NullLogger.Instance);
 
         Assert.Equal([new DatasetPushResult("train", 300, 0, 0), new DatasetPushResult("val", 50, 0, 0)], seeded);
         Assert.Empty(second);
@@ -67,11 +68,13 @@ public sealed class DatasetPublisherTests(AzuriteFixture azurite) : IClassFixtur
         Console.WriteLine($"Seeding 300 + 50 shapes images took {elapsed.TotalSeconds:0.0} s.");
     }
 
-    private async Task<BlobContainerClient> NewContainerAsync()
+    /// <summary>The class's own Azurite, its <c>datasets</c> emptied (the tests of a class run one at a time).</summary>
+    private async Task<(CloudSegStorage Storage, BlobContainerClient Datasets)> EmptyDatasetsAsync()
     {
-        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("datasets-" + Guid.NewGuid().ToString("N")[..8]);
-        await container.CreateAsync();
-        return container;
+        var storage = CloudSegStorage.Create(new StorageOptions { ConnectionString = azurite.ConnectionString });
+        await storage.EnsureCreatedAsync();
+        await foreach (var item in storage.Datasets.GetBlobsAsync()) await storage.Datasets.DeleteBlobAsync(item.Name);
+        return (storage, storage.Datasets);
     }
 
     private static async Task<List<string>> NamesAsync(BlobContainerClient container)

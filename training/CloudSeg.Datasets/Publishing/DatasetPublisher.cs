@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using CloudSeg.Evaluation.Sources;
 using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
@@ -22,7 +20,7 @@ public sealed record DatasetPushResult(string Split, int Uploaded, int Unchanged
 /// longer name are deleted only after that. If the push stops part-way, the split keeps its previous annotations and
 /// pushing again finishes the job (unchanged images are skipped).
 /// </remarks>
-public sealed partial class DatasetPublisher(BlobContainerClient datasets, ILogger<DatasetPublisher>? logger = null)
+public sealed partial class DatasetPublisher(CloudSegStorage storage, ILogger<DatasetPublisher>? logger = null)
 {
     /// <summary>The splits the training job reads.</summary>
     public static IReadOnlyList<string> Splits { get; } = ["train", "val"];
@@ -35,11 +33,7 @@ public sealed partial class DatasetPublisher(BlobContainerClient datasets, ILogg
     {
         if (!Splits.Contains(split)) throw new ArgumentException($"The split must be one of {string.Join(", ", Splits)}, not '{split}'.", nameof(split));
         if (!check.IsValid) throw new InvalidOperationException($"The dataset in {check.Folder} did not validate; it is not published.");
-        await datasets.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-
-        var existing = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        await foreach (var item in datasets.GetBlobsAsync(BlobTraits.None, BlobStates.None, split + "/", ct).ConfigureAwait(false))
-            existing[item.Name] = item.Properties.ContentHash;
+        var existing = await storage.GetDatasetSplitHashesAsync(split, ct).ConfigureAwait(false);
 
         var uploaded = 0;
         var unchanged = 0;
@@ -59,19 +53,20 @@ public sealed partial class DatasetPublisher(BlobContainerClient datasets, ILogg
                 }
                 else
                 {
-                    await UploadAsync(name, bytes, md5, ContentTypes.FromFileName(image.FileName), token).ConfigureAwait(false);
+                    await storage.WriteDatasetBlobAsync(name, new BinaryData(bytes), md5, ContentTypes.FromFileName(image.FileName), token).ConfigureAwait(false);
                     Interlocked.Increment(ref uploaded);
                 }
                 progress?.Report(Interlocked.Increment(ref done));
             }).ConfigureAwait(false);
 
         var annotations = await File.ReadAllBytesAsync(check.AnnotationsPath, ct).ConfigureAwait(false);
-        await UploadAsync($"{split}/{FolderDatasetSource.AnnotationsFileName}", annotations, MD5.HashData(annotations), "application/json", ct).ConfigureAwait(false);
+        await storage.WriteDatasetBlobAsync($"{split}/{FolderDatasetSource.AnnotationsFileName}", new BinaryData(annotations), MD5.HashData(annotations),
+            "application/json", ct).ConfigureAwait(false);
 
         var deleted = 0;
         foreach (var stale in existing.Keys.Where(n => !keep.Contains(n)))
         {
-            await datasets.DeleteBlobIfExistsAsync(stale, cancellationToken: ct).ConfigureAwait(false);
+            await storage.DeleteDatasetBlobAsync(stale, ct).ConfigureAwait(false);
             deleted++;
         }
         LogPublished(split, check.Folder, uploaded, unchanged, deleted);
@@ -79,10 +74,6 @@ public sealed partial class DatasetPublisher(BlobContainerClient datasets, ILogg
     }
 
     public static string ImageBlobName(string split, string fileName) => $"{split}/{FolderDatasetSource.ImagesFolderName}/{fileName}";
-
-    private Task UploadAsync(string name, byte[] content, byte[] md5, string contentType, CancellationToken ct) =>
-        datasets.GetBlobClient(name).UploadAsync(new BinaryData(content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentHash = md5 } }, ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published split {Split} from {Folder}: {Uploaded} uploaded, {Unchanged} unchanged, {Deleted} deleted")]
     private partial void LogPublished(string split, string folder, int uploaded, int unchanged, int deleted);

@@ -1,5 +1,5 @@
-using Azure.Storage.Blobs;
 using CloudSeg.Datasets.Shapes;
+using CloudSeg.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CloudSeg.Datasets.Publishing;
@@ -13,20 +13,18 @@ public static partial class ShapesSeeder
     /// <summary>Another seed than the bundled model's training data (seed 1), so retraining sees pictures it has not.</summary>
     public const int Seed = 2;
 
-    /// <summary>Publishes the set unless <paramref name="datasets"/> holds anything; returns what was pushed (empty when nothing was).</summary>
-    public static async Task<IReadOnlyList<DatasetPushResult>> SeedIfEmptyAsync(BlobContainerClient datasets, int trainImages, int valImages,
+    /// <summary>Publishes the set unless <c>datasets</c> holds anything; returns what was pushed (empty when nothing was).</summary>
+    public static async Task<IReadOnlyList<DatasetPushResult>> SeedIfEmptyAsync(CloudSegStorage storage, int trainImages, int valImages,
         ILogger logger, CancellationToken ct = default)
     {
-        await datasets.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
-        await foreach (var _ in datasets.GetBlobsAsync(cancellationToken: ct).ConfigureAwait(false))
-            return [];
+        if (await storage.HasDatasetBlobsAsync(ct).ConfigureAwait(false)) return [];
 
         var folder = Directory.CreateTempSubdirectory("cloudseg-seed-").FullName;
         try
         {
             var splits = new ShapesSplit[] { new("train", trainImages), new("val", valImages) };
             await new ShapesDatasetWriter(new ShapesOptions { Seed = Seed }).WriteAsync(folder, splits, cancellationToken: ct).ConfigureAwait(false);
-            var publisher = new DatasetPublisher(datasets);
+            var publisher = new DatasetPublisher(storage);
             var results = new List<DatasetPushResult>();
             foreach (var split in splits)
             {
