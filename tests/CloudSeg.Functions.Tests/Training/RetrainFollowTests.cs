@@ -66,6 +66,9 @@ public sealed class RetrainFollowTests(AzuriteFixture azurite) : IClassFixture<A
         finally
         {
             ProcessTree.Kill(int.Parse(started.Run.ExecutionId!, System.Globalization.CultureInfo.InvariantCulture));
+            // The launcher records the killed job's exit code in the run folder; deleting the folder before that races it.
+            var exitCode = Path.Combine(_work, request.RunId, "exit-code");
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(exitCode)), "the launcher to record the killed job's exit");
         }
     }
 
