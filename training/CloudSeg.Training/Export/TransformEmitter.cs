@@ -27,8 +27,8 @@ public static class TransformEmitter
         var sizeFloat = g.Cast(size, DataType.Float);
         var minSide = g.ReduceMin(sizeFloat);
         var maxSide = g.ReduceMax(sizeFloat, 0, keepDims: false);
-        var scale = g.Min(g.Mul(g.Div(g.Scalar(1f), minSide), g.Scalar((float)config.MinSize)),
-            g.Mul(g.Div(g.Scalar(1f), maxSide), g.Scalar((float)config.MaxSize)));
+        var scale = g.Min(g.Mul(g.Reciprocal(minSide), g.Scalar((float)config.MinSize)),
+            g.Mul(g.Reciprocal(maxSide), g.Scalar((float)config.MaxSize)));
         var resizedSize = g.Cast(g.Floor(g.Mul(g.Cast(size, DataType.Double), g.Cast(scale, DataType.Double))), DataType.Int64);
         var resized = g.ResizeBilinear(g.Unsqueeze(normalized, 0), g.Concat(0, g.Vector(1, 3), resizedSize));
 
