@@ -45,6 +45,29 @@ public sealed class ExportOpsTests
         Assert.True(MaxAbsDifference(expected, actual) < 1e-5f);
     }
 
+    /// <summary>
+    /// Sizes torchvision 0.14's GeneralizedRCNNTransform gives (it scales by side.reciprocal() · min_size in float32 and
+    /// floors side · scale in double); a plain min_size / side would give 799, 320 and 95 rows or columns instead.
+    /// </summary>
+    [Theory]
+    [InlineData(240, 320, 800, 1333, 800, 1066)]
+    [InlineData(120, 400, 320, 320, 95, 319)]
+    [InlineData(50, 50, 96, 128, 95, 95)]
+    public void The_transform_resizes_to_torchvisions_size_in_the_graph_and_in_torchsharp(int height, int width, int minSize, int maxSize,
+        long expectedHeight, long expectedWidth)
+    {
+        var eager = new CloudSeg.Training.Detection.GeneralizedRcnnTransform(minSize, maxSize, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
+        var g = new OnnxGraphBuilder("transform");
+        var transformed = TransformEmitter.Emit(g, new InferenceGraphConfig { MinSize = minSize, MaxSize = maxSize }, g.Input("image", DataType.Float, 3, null, null));
+        g.Output(transformed.ResizedSize, "size", DataType.Float, 2);
+        using var image = zeros(3, height, width);
+
+        var graph = Values<float>(RunOnnx(g.Build("test"), ("image", image))["size"]);
+
+        Assert.Equal((expectedHeight, expectedWidth), eager.ResizedSize(height, width));
+        Assert.Equal([expectedHeight, expectedWidth], graph.Select(v => (long)v));
+    }
+
     [Fact]
     public void Nearest_upsampling_by_two_matches_interpolate()
     {

@@ -58,6 +58,8 @@ public static class ModelsPullCommand
             if (!parse.GetValue(register)) return 0;
             return await StorageConnection.RunAsync("models pull", parse.GetValue(connection), async storage =>
             {
+                // A fresh storage account has no models container yet: registering is often the first thing done with it.
+                await storage.EnsureCreatedAsync(cancellationToken);
                 await storage.Registry.UploadAsync(result.Card.Version, result.PackageDirectory, cancellationToken);
                 AnsiConsole.MarkupLineInterpolated($"Registered [bold]{result.Card.Version}[/]; make it current with `cloudseg models promote {result.Card.Version}`.");
                 return 0;

@@ -21,10 +21,14 @@ public sealed class GeneralizedRcnnTransform
         _std = std.Select(v => (float)v).ToArray();
     }
 
-    /// <summary>Size after resizing, computed like torchvision (the scale in float32, the size floored in double).</summary>
+    /// <summary>
+    /// Size after resizing, computed like torchvision: the scale in float32 as <c>min_size / side</c> evaluates on a
+    /// tensor, which PyTorch does as <c>side.reciprocal() * min_size</c> (not a division: 1/240 · 800 rounds to
+    /// 3.33333349, 800/240 to 3.33333325, and a 240 px side becomes 800, not 799), then the size floored in double.
+    /// </summary>
     public (long Height, long Width) ResizedSize(long height, long width)
     {
-        float scale = MathF.Min(_minSize / (float)Math.Min(height, width), _maxSize / (float)Math.Max(height, width));
+        float scale = MathF.Min(_minSize * (1f / Math.Min(height, width)), _maxSize * (1f / Math.Max(height, width)));
         return ((long)Math.Floor(height * (double)scale), (long)Math.Floor(width * (double)scale));
     }
 

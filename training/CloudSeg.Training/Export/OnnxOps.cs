@@ -35,6 +35,8 @@ public static class OnnxOps
     public static string Log(this OnnxGraphBuilder g, string x) => g.Node("Log", [x]);
     public static string Sqrt(this OnnxGraphBuilder g, string x) => g.Node("Sqrt", [x]);
     public static string Floor(this OnnxGraphBuilder g, string x) => g.Node("Floor", [x]);
+    /// <summary>1 / x as its own node: ONNX Runtime rewrites Div(1, x) · y into Div(y, x), which rounds differently.</summary>
+    public static string Reciprocal(this OnnxGraphBuilder g, string x) => g.Node("Reciprocal", [x]);
     public static string Add(this OnnxGraphBuilder g, string a, string b) => g.Node("Add", [a, b]);
     public static string Sub(this OnnxGraphBuilder g, string a, string b) => g.Node("Sub", [a, b]);
     public static string Mul(this OnnxGraphBuilder g, string a, string b) => g.Node("Mul", [a, b]);

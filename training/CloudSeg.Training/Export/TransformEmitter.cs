@@ -20,13 +20,15 @@ public static class TransformEmitter
     {
         var normalized = g.Div(g.Sub(image, g.Constant(config.ImageMean, 3, 1, 1)), g.Constant(config.ImageStd, 3, 1, 1));
 
-        // torchvision computes the scale in float32, then floor(side · scale) in double (interpolate's
-        // recompute_scale_factor path): e.g. a 50 px side scaled to 96 becomes 95. Mirror both precisions.
+        // torchvision computes the scale in float32 as reciprocal(side) · min_size (PyTorch's scalar / tensor), then
+        // floor(side · scale) in double (interpolate's recompute_scale_factor path): e.g. a 50 px side scaled to 96
+        // becomes 95, a 240 px side scaled to 800 stays 800. Mirror both (GeneralizedRcnnTransform.ResizedSize).
         var size = g.Slice(g.Shape(image), 1, 3, 0);                                  // int64 (H, W)
         var sizeFloat = g.Cast(size, DataType.Float);
         var minSide = g.ReduceMin(sizeFloat);
         var maxSide = g.ReduceMax(sizeFloat, 0, keepDims: false);
-        var scale = g.Min(g.Div(g.Scalar((float)config.MinSize), minSide), g.Div(g.Scalar((float)config.MaxSize), maxSide));
+        var scale = g.Min(g.Mul(g.Reciprocal(minSide), g.Scalar((float)config.MinSize)),
+            g.Mul(g.Reciprocal(maxSide), g.Scalar((float)config.MaxSize)));
         var resizedSize = g.Cast(g.Floor(g.Mul(g.Cast(size, DataType.Double), g.Cast(scale, DataType.Double))), DataType.Int64);
         var resized = g.ResizeBilinear(g.Unsqueeze(normalized, 0), g.Concat(0, g.Vector(1, 3), resizedSize));
 
