@@ -4,7 +4,9 @@
 # (both measured here, interleaved) and the issue's reference figures. CPU-heavy (a few minutes); not part of the tests.
 #
 #   bench/inference.sh [RUNS]        (RUNS = passes over the 6 images, default 3)
-#   bench/inference.sh int8 [ROUNDS] (issue 13: the default shapes model, fp32 vs its int8 graph, see below)
+#   bench/inference.sh int8 [ROUNDS] [BASELINE]
+#                                    (issue 13: the default shapes model, fp32 vs its int8 graph, see below; BASELINE, a
+#                                    package such as an earlier export of the same weights, is quantized and timed alongside)
 #
 # The model and images are generated into /tmp/cloudseg-bench by tests/fixtures/models/make_r50_benchmark_model.py
 # (Debian's python3-torchvision) on first use; set CLOUDSEG_BENCH_EAGER=1 to also time torchvision's eager forward.
@@ -17,10 +19,16 @@ if [[ "${1:-}" == "int8" ]]; then
   # its held-out split (the card's: shapes seed 1, 200 val pictures, 128 px). Calibrated on 64 pictures of the same
   # seed's train split. Speed: `cloudseg bench` of each precision, alternated ROUNDS times so load drift hits both.
   rounds="${2:-2}"
+  baseline="${3:-}"
   work="$out/int8"
   mkdir -p "$work"
   [[ -f "$work/shapes/val/annotations.json" ]] || "$root/cloudseg" shapes --out "$work/shapes" --train 64 --val 200 --size 128 --seed 1 >/dev/null
   "$root/cloudseg" quantize "$root/models/default" --calibration "$work/shapes/train/images" --images 64 --out "$work/package"
+  packages=(package)
+  if [[ -n "$baseline" ]]; then
+    "$root/cloudseg" quantize "$baseline" --calibration "$work/shapes/train/images" --images 64 --out "$work/baseline" | grep -E "Agreement|Layers"
+    packages=(baseline package)
+  fi
   for precision in fp32 int8; do
     rm -rf "$work/val-$precision"
     "$root/cloudseg" segment "$work/shapes/val/images" --model "$work/package" --precision "$precision" --threads 2 \
@@ -30,9 +38,11 @@ if [[ "${1:-}" == "int8" ]]; then
   done
   for round in $(seq "$rounds"); do
     for precision in fp32 int8; do
-      echo "== speed, round $round, $precision"
-      "$root/cloudseg" bench --model "$work/package" --images "$work/shapes/val/images" --runs 1 --threads 2 --precision "$precision" \
-        | grep -E "Model |│ model|Pipelined"
+      for package in "${packages[@]}"; do
+        echo "== speed, round $round, $precision, $package"
+        "$root/cloudseg" bench --model "$work/$package" --images "$work/shapes/val/images" --runs 1 --threads 2 --precision "$precision" \
+          | grep -E "Model |│ model|Pipelined"
+      done
     done
   done
   exit 0

@@ -56,20 +56,22 @@ public sealed class MaskRcnnSegmenter : ISegmenter
     public static MaskRcnnSegmenter Load(string modelPath, SegmenterOptions options, ILogger? logger = null)
     {
         var package = ModelPackage.Locate(modelPath);
-        return Load(package, package.ReadCard(), OnnxModelFile.Read(package.OnnxPath), options, logger);
+        return Load(package, package.ReadCard(), null, options, logger);
     }
 
-    /// <summary>Loads the graph <paramref name="model"/> read from <paramref name="package"/> (see <see cref="SegmenterFactory"/>).</summary>
-    internal static MaskRcnnSegmenter Load(ModelPackage package, ModelCard card, ModelProto model, SegmenterOptions options, ILogger? logger)
+    /// <summary>
+    /// Loads the one graph of <paramref name="package"/> that the precision choice picks; <paramref name="floatGraph"/>
+    /// is the float graph when the caller has already parsed it (see <see cref="SegmenterFactory"/>), else null.
+    /// </summary>
+    internal static MaskRcnnSegmenter Load(ModelPackage package, ModelCard card, ModelProto? floatGraph, SegmenterOptions options, ILogger? logger)
     {
         logger ??= NullLogger.Instance;
         if (options.ClassNames is { Count: > 0 } names)
             card = card with { Classes = names };
 
-        // The factory read the float graph to tell the architecture; CPU hosts may run the package's int8 graph instead.
+        // CPU hosts may run the package's int8 graph: then the float graph is never parsed.
         var (graphPath, precision) = GraphChoice.Choose(package, options, logger);
-        if (graphPath != package.OnnxPath)
-            model = OnnxModelFile.Read(graphPath);
+        var model = graphPath == package.OnnxPath && floatGraph is not null ? floatGraph : OnnxModelFile.Read(graphPath);
         var signature = GraphSignature.Of(model.Graph);
         var input = signature.Inputs.Count == 1 && signature.Inputs[0] is { Rank: 3, IsFloat: true } only
             ? only

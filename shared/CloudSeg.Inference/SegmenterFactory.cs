@@ -17,13 +17,15 @@ public static class SegmenterFactory
     {
         var package = ModelPackage.Locate(modelPath);
         var card = package.CardPath is null ? null : ModelCard.Read(package.CardPath);
-        var model = OnnxModelFile.Read(package.OnnxPath);
-        var architecture = ResolveArchitecture(options.Format, card, model);
+        // A graph is tens of MB of protobuf: parse the float graph only when the architecture needs it, and once.
+        ModelProto? floatGraph = null;
+        ModelProto FloatGraph() => floatGraph ??= OnnxModelFile.Read(package.OnnxPath);
+        var architecture = ResolveArchitecture(options.Format, card, FloatGraph);
         card ??= package.ReadCard();
         return architecture switch
         {
-            ModelArchitecture.MaskRcnn => MaskRcnnSegmenter.Load(package, card, model, options, logger),
-            ModelArchitecture.YoloSeg => YoloSegSegmenter.Load(package, card with { Architecture = architecture }, model, options, logger),
+            ModelArchitecture.MaskRcnn => MaskRcnnSegmenter.Load(package, card, floatGraph, options, logger),
+            ModelArchitecture.YoloSeg => YoloSegSegmenter.Load(package, card with { Architecture = architecture }, FloatGraph(), options, logger),
             _ => throw new InvalidDataException(
                 $"{package.OnnxPath}: this build cannot serve {architecture.ToCardName()} models yet (it serves mask_rcnn and yolo_seg)."),
         };
@@ -32,9 +34,10 @@ public static class SegmenterFactory
     /// <summary>
     /// An Ultralytics format means YOLO-seg; a card names its architecture (cards without the field are Mask R-CNN); a
     /// graph without a card is recognised by its metadata or by YOLO-seg's signature (one [1,3,S,S] input, outputs of
-    /// rank 3 and 4), else taken for Mask R-CNN, whose exports take a [3,H,W] image.
+    /// rank 3 and 4), else taken for Mask R-CNN, whose exports take a [3,H,W] image. <paramref name="graph"/> is called
+    /// only in that last case.
     /// </summary>
-    public static ModelArchitecture ResolveArchitecture(ModelFormat? requested, ModelCard? card, ModelProto model)
+    public static ModelArchitecture ResolveArchitecture(ModelFormat? requested, ModelCard? card, Func<ModelProto> graph)
     {
         if (requested == ModelFormat.Ultralytics) return ModelArchitecture.YoloSeg;
         if (card is not null)
@@ -43,6 +46,7 @@ public static class SegmenterFactory
                 : card.Architecture;
         // torchvision, the model zoo and cloudseg's Mask R-CNN exports.
         if (requested is not null) return ModelArchitecture.MaskRcnn;
+        var model = graph();
         if (model.MetadataProps.FirstOrDefault(p => p.Key == ArchitectureMetadataKey)?.Value is { } declared)
             return ModelArchitectures.Parse(declared);
         return YoloSegContract.Matches(GraphSignature.Of(model.Graph)) ? ModelArchitecture.YoloSeg : ModelArchitecture.MaskRcnn;

@@ -10,7 +10,8 @@ namespace CloudSeg.Storage;
 
 /// <summary>
 /// The model registry in container <c>models</c>: <c>&lt;version&gt;/model.onnx</c> + <c>&lt;version&gt;/model.card.json</c>
-/// per version, and the blob <c>current</c> (JSON <see cref="ModelPointer"/>) naming the version the functions serve.
+/// per version (+ the int8 graph its card names, e.g. <c>model.int8.onnx</c>), and the blob <c>current</c> (JSON
+/// <see cref="ModelPointer"/>) naming the version the functions serve.
 /// Promotion rewrites only the pointer, so a host watching its ETag swaps models without a restart.
 /// </summary>
 public sealed partial class ModelRegistry(BlobContainerClient models)
@@ -92,8 +93,8 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
     }
 
     /// <summary>
-    /// Uploads a model package (a folder holding model.onnx + model.card.json, and any of <see cref="TrainingFileNames"/>)
-    /// as <paramref name="version"/>.
+    /// Uploads a model package (a folder holding model.onnx + model.card.json, the int8 graph its card names, and any
+    /// of <see cref="TrainingFileNames"/>) as <paramref name="version"/>.
     /// </summary>
     public async Task UploadAsync(string version, string packageDirectory, CancellationToken ct = default)
     {
@@ -103,7 +104,10 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
             var path = Path.Combine(packageDirectory, file);
             if (!File.Exists(path)) throw new FileNotFoundException($"Model package '{packageDirectory}' lacks {file}.", path);
         }
-        foreach (var file in TrainingFileNames.Where(f => File.Exists(Path.Combine(packageDirectory, f))))
+        var int8 = Int8GraphOf(ModelCard.Read(Path.Combine(packageDirectory, CardFileName)), packageDirectory);
+        if (int8 is not null && !File.Exists(Path.Combine(packageDirectory, int8)))
+            throw new FileNotFoundException($"Model package '{packageDirectory}' lacks {int8}, the int8 graph its card names.", Path.Combine(packageDirectory, int8));
+        foreach (var file in TrainingFileNames.Append(int8).OfType<string>().Where(f => File.Exists(Path.Combine(packageDirectory, f))))
             await Container.GetBlobClient($"{version}/{file}").UploadAsync(Path.Combine(packageDirectory, file), overwrite: true, ct).ConfigureAwait(false);
         // The card goes last: a version is listed once its ONNX exists, and read once its card exists.
         await Container.GetBlobClient(OnnxPath(version)).UploadAsync(Path.Combine(packageDirectory, OnnxFileName), overwrite: true, ct).ConfigureAwait(false);
@@ -111,19 +115,21 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
     }
 
     /// <summary>
-    /// Downloads <paramref name="version"/> into <paramref name="targetDirectory"/> (created) and returns that folder;
-    /// with <paramref name="withTrainingFiles"/>, also those of <see cref="TrainingFileNames"/> it has.
+    /// Downloads <paramref name="version"/> into <paramref name="targetDirectory"/> (created) and returns that folder:
+    /// its graph, the int8 graph its card names, and the card last (a folder with a card is complete); with
+    /// <paramref name="withTrainingFiles"/>, also those of <see cref="TrainingFileNames"/> it has.
     /// </summary>
     public async Task<string> DownloadAsync(string version, string targetDirectory, CancellationToken ct = default, bool withTrainingFiles = false)
     {
         ValidateVersion(version);
         Directory.CreateDirectory(targetDirectory);
-        foreach (var (blob, file) in new[] { (OnnxPath(version), OnnxFileName), (CardPath(version), CardFileName) })
-        {
-            var partial = Path.Combine(targetDirectory, file + ".partial");
-            await Container.GetBlobClient(blob).DownloadToAsync(partial, ct).ConfigureAwait(false);
-            File.Move(partial, Path.Combine(targetDirectory, file), overwrite: true);
-        }
+        await DownloadFileAsync(OnnxPath(version), Path.Combine(targetDirectory, OnnxFileName), ct).ConfigureAwait(false);
+        var card = Path.Combine(targetDirectory, CardFileName);
+        var cardPartial = card + ".partial";
+        await Container.GetBlobClient(CardPath(version)).DownloadToAsync(cardPartial, ct).ConfigureAwait(false);
+        if (Int8GraphOf(ModelCard.Parse(await File.ReadAllTextAsync(cardPartial, ct).ConfigureAwait(false), $"card of model {version}"), version) is { } int8)
+            await DownloadFileAsync($"{version}/{int8}", Path.Combine(targetDirectory, int8), ct).ConfigureAwait(false);
+        File.Move(cardPartial, card, overwrite: true);
         foreach (var file in withTrainingFiles ? TrainingFileNames : [])
         {
             var blob = Container.GetBlobClient($"{version}/{file}");
@@ -131,6 +137,25 @@ public sealed partial class ModelRegistry(BlobContainerClient models)
                 await blob.DownloadToAsync(Path.Combine(targetDirectory, file), ct).ConfigureAwait(false);
         }
         return targetDirectory;
+    }
+
+    private async Task DownloadFileAsync(string blob, string path, CancellationToken ct)
+    {
+        var partial = path + ".partial";
+        await Container.GetBlobClient(blob).DownloadToAsync(partial, ct).ConfigureAwait(false);
+        File.Move(partial, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The file name of the int8 graph <paramref name="card"/> names, or null when it names none. The name becomes a
+    /// blob name and a file name on hosts, so it must be a plain *.onnx name (the versions' safe alphabet) beside model.onnx.
+    /// </summary>
+    private static string? Int8GraphOf(ModelCard card, string package)
+    {
+        if (card.Int8?.Graph is not { } graph) return null;
+        if (!VersionPattern().IsMatch(graph) || !graph.EndsWith(".onnx", StringComparison.Ordinal) || graph == OnnxFileName)
+            throw new InvalidDataException($"The card of model '{package}' names int8 graph '{graph}'; expected a file name like model.int8.onnx beside {OnnxFileName}.");
+        return graph;
     }
 
     /// <summary>Makes <paramref name="version"/> current. Throws when the version is not fully in the registry.</summary>

@@ -86,6 +86,25 @@ public sealed class ModelQuantizerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cpu_host_parses_only_the_int8_graph_when_the_card_names_the_architecture()
+    {
+        var output = Path.Combine(_folder.Path, "pkg");
+        await ModelQuantizer.QuantizeAsync(new QuantizationRequest(RepoPaths.FixtureModel("cloudseg-tiny"),
+            Path.Combine(RepoPaths.ModelFixtures, "images"), 4, output), NullLogger.Instance);
+        // Spoil the float graph: were it parsed on the way (to tell the architecture, or as well as the int8 graph), loading would fail.
+        File.WriteAllText(Path.Combine(output, ModelPackage.OnnxFileName), "not an ONNX graph");
+
+        using (var segmenter = SegmenterFactory.Load(output, new SegmenterOptions { IntraOpThreads = 1 }))
+        {
+            Assert.Equal(ModelPrecision.Int8, segmenter.Precision);
+            var segmentation = await segmenter.SegmentAsync(ImageDecoder.DecodeFile(RepoPaths.FixtureImage("landscape_320x240")), LowThreshold);
+            Assert.NotEmpty(segmentation.Instances);
+        }
+        // The float graph is read when it is the one asked for.
+        Assert.ThrowsAny<Exception>(() => SegmenterFactory.Load(output, new SegmenterOptions { Precision = ModelPrecision.Float32 }));
+    }
+
+    [Fact]
     public async Task Too_few_calibration_pictures_is_a_clear_error_and_writes_nothing()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_folder.Path, "empty")).FullName;

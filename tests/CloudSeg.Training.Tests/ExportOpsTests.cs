@@ -104,6 +104,25 @@ public sealed class ExportOpsTests
     }
 
     [Fact]
+    public void Multi_scale_roi_align_of_no_boxes_pools_nothing_and_scatters_nothing()
+    {
+        // An image without detections sends zero boxes through the mask head's pooler.
+        manual_seed(4);
+        var features = new[] { randn(1, 3, 32, 24), randn(1, 3, 16, 12), randn(1, 3, 8, 6), randn(1, 3, 4, 3) };
+        var g = new OnnxGraphBuilder("roialign");
+        var inputs = features.Select((f, i) => g.Input($"p{i}", DataType.Float, 1, 3, f.shape[2], f.shape[3])).ToList();
+        g.Output(RoIAlignEmitter.Emit(g, inputs, 3, g.Input("boxes", DataType.Float, null, 4), 7, aligned: true), "pooled", DataType.Float, null, 3, 7, 7);
+        var model = g.Build("test");
+
+        var actual = RunOnnx(model, [.. features.Select((f, i) => ($"p{i}", f)), ("boxes", zeros(0, 4))])["pooled"];
+
+        Assert.Equal(new long[] { 0, 3, 7, 7 }, actual.shape);
+        // Levels are concatenated and gathered back, never scattered into an [N, C, 7, 7] zero tensor (a fill and a
+        // full copy per level, once two thirds of the small model's inference time).
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "ScatterND");
+    }
+
+    [Fact]
     public void Batched_nms_suppresses_within_a_group_only_and_keeps_score_order()
     {
         using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 1, 11, 11, 20, 20, 30, 30, 0, 0, 10, 9.9f, 50, 50, 60, 60, 1, 1, 11, 11 }, 6, 4);

@@ -14,7 +14,8 @@ public static class ExportCommand
     {
         var checkpoint = new Option<DirectoryInfo>("--checkpoint")
         {
-            Description = "A checkpoint folder (checkpoint.json + model.bin) or a `cloudseg train` output folder (its model/ is used)",
+            Description = "A checkpoint folder (checkpoint.json + model.bin), a `cloudseg train` output folder (its model/ is used), "
+                + "or a cloudseg model package without training weights (re-exported from its graph's weights, card kept)",
             Required = true,
         };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write model.onnx and model.card.json into", Required = true };

@@ -7,7 +7,8 @@ using CloudSeg.Training.Engine;
 namespace CloudSeg.Training.Export;
 
 /// <summary>What to export and what to say about it (the options of <c>cloudseg export</c>).</summary>
-/// <param name="Checkpoint">A checkpoint folder, or a training output folder (its final <c>model/</c> is used).</param>
+/// <param name="Checkpoint">A checkpoint folder, a training output folder (its final <c>model/</c> is used), or a
+/// cloudseg model package to re-export with this build's exporter.</param>
 /// <param name="MetricsPath">COCO evaluation JSON; null uses the training run's evaluation.json when there is one.</param>
 /// <param name="TrainingData">The training annotations JSON, or a dataset folder holding annotations.json, to digest.</param>
 /// <param name="VerifyImages">Images to run through both the checkpoint and the package afterwards (see <see cref="ExportVerification"/>).</param>
@@ -38,14 +39,11 @@ public static class CheckpointExport
         var dataDigest = request.TrainingData is null ? null : await TrainingDataDigest.OfAnnotationsAsync(AnnotationsPath(request.TrainingData), cancellationToken);
         var codeVersion = await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken);
 
-        var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
+        var (model, description) = PackageReexport.IsPackage(checkpointDirectory)
+            ? PackageReexport.Load(checkpointDirectory, request, metrics, dataDigest)
+            : FromCheckpoint(checkpointDirectory, request, metrics, dataDigest, codeVersion);
         using (model)
         {
-            var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
-            var description = new ModelPackageDescription(
-                request.Name ?? $"cloudseg-{info.Model.Backbone.ToString().ToLowerInvariant()}",
-                request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
-                info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
             var card = ModelPackageExporter.Export(model, description, request.OutputDirectory);
             var checks = request.VerifyImages is { Count: > 0 } images
                 ? await ExportVerification.VerifyAsync(model, request.OutputDirectory, images, cancellationToken)
@@ -56,14 +54,26 @@ public static class CheckpointExport
         }
     }
 
-    /// <summary>A folder with checkpoint.json is a checkpoint; a training output folder points at its final model.</summary>
+    private static (Detection.MaskRcnn, ModelPackageDescription) FromCheckpoint(string checkpointDirectory, CheckpointExportRequest request,
+        ModelMetrics? metrics, string? dataDigest, string? codeVersion)
+    {
+        var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
+        var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
+        return (model, new ModelPackageDescription(
+            request.Name ?? $"cloudseg-{info.Model.Backbone.ToString().ToLowerInvariant()}",
+            request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
+            info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold));
+    }
+
+    /// <summary>A folder with checkpoint.json is a checkpoint; a training output folder points at its final model; a
+    /// cloudseg package without training weights is re-exported from its graph (<see cref="PackageReexport"/>).</summary>
     private static string ResolveCheckpoint(string path)
     {
-        if (File.Exists(Path.Combine(path, Engine.Checkpoint.InfoFileName))) return path;
+        if (File.Exists(Path.Combine(path, Engine.Checkpoint.InfoFileName)) || PackageReexport.IsPackage(path)) return path;
         var final = Path.Combine(path, Trainer.FinalModelFolder);
         if (File.Exists(Path.Combine(final, Engine.Checkpoint.InfoFileName))) return final;
         throw new DirectoryNotFoundException(
-            $"{path} is neither a checkpoint (no {Engine.Checkpoint.InfoFileName}) nor a training output folder (no {Trainer.FinalModelFolder}/{Engine.Checkpoint.InfoFileName}).");
+            $"{path} is neither a checkpoint (no {Engine.Checkpoint.InfoFileName}), a training output folder (no {Trainer.FinalModelFolder}/{Engine.Checkpoint.InfoFileName}) nor a model package (no {ModelPackageExporter.CardFileName} + {ModelPackageExporter.OnnxFileName}).");
     }
 
     /// <summary>`cloudseg train` writes evaluation.json next to model/.</summary>

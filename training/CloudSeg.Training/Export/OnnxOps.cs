@@ -85,10 +85,10 @@ public static class OnnxOps
     /// <summary>Dimension <paramref name="axis"/> of x's shape as a 1-element int64 vector.</summary>
     public static string Dim(this OnnxGraphBuilder g, string x, long axis) => g.Slice(g.Shape(x), axis, axis + 1, 0);
 
-    /// <summary>The k largest values along the last axis, sorted, with their int64 indices.</summary>
-    public static (string Values, string Indices) TopK(this OnnxGraphBuilder g, string x, string k)
+    /// <summary>The k largest (or smallest) values along the last axis, sorted, with their int64 indices.</summary>
+    public static (string Values, string Indices) TopK(this OnnxGraphBuilder g, string x, string k, bool largest = true)
     {
-        var outputs = g.Node("TopK", [x, k], 2, Int("axis", -1), Int("largest", 1), Int("sorted", 1));
+        var outputs = g.Node("TopK", [x, k], 2, Int("axis", -1), Int("largest", largest ? 1 : 0), Int("sorted", 1));
         return (outputs[0], outputs[1]);
     }
 

@@ -5,7 +5,10 @@ namespace CloudSeg.Training.Export;
 /// <summary>
 /// MultiScaleRoIAlign over P2–P5: each box is pooled from level k = ⌊4 + log2(√area / 224) + 1e-6⌋ clamped to 2–5
 /// (FPN eq. 1), with ONNX RoiAlign (see <see cref="OnnxOps.RoiAlign"/> for aligned), average of
-/// sampling_ratio² samples per bin. Boxes of each level are gathered, pooled and scattered back into box order.
+/// sampling_ratio² samples per bin. Each level pools its own boxes; the results are concatenated in level order and
+/// gathered back into box order with the inverse permutation. (Scattering each level into a zero tensor of all N
+/// boxes, as torchvision's code reads, costs a fill and one full copy per level; at inference that was two thirds of
+/// the small default model's time.)
 /// </summary>
 public static class RoIAlignEmitter
 {
@@ -23,17 +26,20 @@ public static class RoIAlignEmitter
         var level = g.Floor(g.Add(g.Add(g.Scalar(4f), log2), g.Scalar(1e-6f)));
         var levelIndex = g.Cast(g.Sub(g.Clip(level, g.Scalar((float)FinestLevel), g.Scalar((float)(FinestLevel + features.Count - 1))), g.Scalar((float)FinestLevel)), DataType.Int64);
 
-        var outputShape = g.Concat(0, g.Dim(boxes, 0), g.Vector(channels, outputSize, outputSize));
-        var pooled = g.ConstantOfShape(outputShape);
+        var levelPositions = new string[features.Count];
+        var levelPooled = new string[features.Count];
         for (var index = 0; index < features.Count; index++)
         {
-            var positions = g.Transpose(g.NonZero(g.Equal(levelIndex, g.Scalar((long)index))), 1, 0);   // [K, 1]
-            var levelBoxes = g.Gather(boxes, g.Squeeze(positions, 1));
+            var positions = g.Squeeze(g.NonZero(g.Equal(levelIndex, g.Scalar((long)index))), 0);   // [K], ascending
+            var levelBoxes = g.Gather(boxes, positions);
             var batchIndices = g.Cast(g.ConstantOfShape(g.Dim(levelBoxes, 0)), DataType.Int64);
             var spatialScale = 1f / (1 << (FinestLevel + index));
-            var levelPooled = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, SamplingRatio, aligned);
-            pooled = g.ScatterND(pooled, positions, levelPooled);
+            levelPositions[index] = positions;
+            levelPooled[index] = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, SamplingRatio, aligned);
         }
-        return pooled;
+        // Row j of the concatenation is box order[j]; sorting order ascending yields, for box i, the row that holds it.
+        var order = g.Concat(0, levelPositions);
+        var (_, rowOfBox) = g.TopK(order, g.Dim(order, 0), largest: false);
+        return g.Gather(g.Concat(0, levelPooled), rowOfBox);
     }
 }
