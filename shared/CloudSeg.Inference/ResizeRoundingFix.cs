@@ -4,11 +4,11 @@ namespace CloudSeg.Inference;
 
 /// <summary>
 /// Graph surgery for torchvision exports: torchvision picks the resized image size as
-/// <c>floor(side × scale)</c> with <c>scale = min_size / short_side</c> rounded to float32 and the product taken in double
-/// (Python floats), but its ONNX export computes <c>scale</c> as <c>Reciprocal(short_side) × min_size</c> and the product
-/// in float32. For many sizes the two disagree by one pixel (e.g. 400×120 becomes 512 columns instead of 511), which
-/// shifts every detection a little. This rewrites that arithmetic to torchvision's: the reciprocal-multiply becomes a
-/// division and the size product is computed in double.
+/// <c>floor(side × scale)</c> with <c>scale</c> a float32 tensor and the product taken in double (<c>scale.item()</c> is a
+/// Python float), but its ONNX export takes the product in float32. For many sizes the two disagree by one pixel
+/// (e.g. 400×120 becomes 512 columns instead of 511), which shifts every detection a little. This computes the product
+/// in double. The scale itself stays as exported: PyTorch evaluates <c>min_size / short_side</c> with a tensor divisor as
+/// <c>Reciprocal(short_side) × min_size</c>, exactly what the graph holds (a 240 px side scales to 800 rows, not 799).
 /// </summary>
 public static class ResizeRoundingFix
 {
@@ -43,8 +43,6 @@ public static class ResizeRoundingFix
 
         foreach (var cast in retyped)
             cast.Attribute.Single(a => a.Name == "to").I = DoubleType;
-        foreach (var scaleCast in plans.Select(p => p.ScaleCast).Distinct())
-            RewriteReciprocalScales(scaleCast, producers);
         return plans.Count;
     }
 
@@ -92,33 +90,6 @@ public static class ResizeRoundingFix
             if (plans.Any(p => ReferenceEquals(p.Floor, node)))
                 return true;
         return false;
-    }
-
-    /// <summary>Under the scale cast: Min/Max of Mul(Reciprocal(x), c) terms; each becomes Div(c, x), a correctly
-    /// rounded float32 division like torchvision's <c>min_size / short_side</c>.</summary>
-    private static void RewriteReciprocalScales(NodeProto scaleCast, Dictionary<string, NodeProto> producers)
-    {
-        var pending = new Stack<NodeProto>();
-        if (Producer(producers, scaleCast.Input[0]) is { } top) pending.Push(top);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            if (node.OpType is "Min" or "Max")
-            {
-                foreach (var input in node.Input)
-                    if (Producer(producers, input) is { } term) pending.Push(term);
-                continue;
-            }
-            if (node.OpType != "Mul") continue;
-            var reciprocalIndex = node.Input.ToList().FindIndex(i => Producer(producers, i) is { OpType: "Reciprocal" });
-            if (reciprocalIndex < 0) continue;
-            var reciprocal = Producer(producers, node.Input[reciprocalIndex])!;
-            var constant = node.Input[1 - reciprocalIndex];
-            node.OpType = "Div";
-            node.Input.Clear();
-            node.Input.Add(constant);
-            node.Input.Add(reciprocal.Input[0]);
-        }
     }
 
     private static NodeProto? Producer(Dictionary<string, NodeProto> producers, string tensor) =>
