@@ -1,3 +1,4 @@
+using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,6 +12,7 @@ namespace CloudSeg.Training.Yolact;
 public sealed class Protonet : nn.Module<Tensor, Tensor>
 {
     readonly Sequential before_upsample, after_upsample;
+    readonly Conv2d prototype_layer;
 
     public Protonet(long inChannels, long channels, long prototypes) : base(nameof(Protonet))
     {
@@ -19,8 +21,8 @@ public sealed class Protonet : nn.Module<Tensor, Tensor>
             nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU(),
             nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU());
         after_upsample = nn.Sequential(
-            nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(channels, prototypes, 1), nn.ReLU());
+            nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU());
+        prototype_layer = nn.Conv2d(channels, prototypes, 1);
         RegisterComponents();
     }
 
@@ -28,6 +30,8 @@ public sealed class Protonet : nn.Module<Tensor, Tensor>
     {
         using var hidden = before_upsample.call(p3);
         using var upsampled = nn.functional.interpolate(hidden, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
-        return after_upsample.call(upsampled);
+        using var hidden2 = after_upsample.call(upsampled);
+        using var prototypes = BlockAlignedConv.Forward(prototype_layer, hidden2);
+        return nn.functional.relu(prototypes);
     }
 }
