@@ -43,7 +43,7 @@ public static class CheckpointExport
         {
             var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
             var description = new ModelPackageDescription(
-                request.Name ?? $"cloudseg-{info.Model.Backbone.ToString().ToLowerInvariant()}",
+                request.Name ?? $"cloudseg-{info.MaskRcnn.Backbone.ToString().ToLowerInvariant()}",
                 request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
                 info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
             var card = ModelPackageExporter.Export(model, description, request.OutputDirectory);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using CloudSeg.Datasets.Shapes;
+using CloudSeg.ModelCards;
+
+namespace CloudSeg.Cli.Tests;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("cloudseg-cli-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public async Task Arch_yolact_trains_evaluates_with_coco_ap_and_writes_a_yolact_checkpoint_and_card()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 12 }).WriteAsync(_work,
+            [new ShapesSplit("train", 6), new ShapesSplit("val", 2)]);
+        var output = Path.Combine(_work, "run");
+
+        var (exit, console) = await CliRunner.RunAsync("train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
+            "--val", Path.Combine(_work, "val"), "--out", output, "--steps", "2", "--batch-size", "2", "--image-size", "64",
+            "--warmup", "1", "--threads", "2");
+
+        Assert.True(exit == 0, console);
+        Assert.Contains("YOLACT", console);
+        var model = Path.Combine(output, "model");
+        using (var checkpoint = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "checkpoint.json"))))
+        {
+            Assert.Equal(2, checkpoint.RootElement.GetProperty("step").GetInt32());
+            Assert.Equal(JsonValueKind.Null, checkpoint.RootElement.GetProperty("model").ValueKind);
+            Assert.Equal(64, checkpoint.RootElement.GetProperty("yolact").GetProperty("image_size").GetInt32());
+        }
+        Assert.True(File.Exists(Path.Combine(model, "model.bin")));
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(model, "metrics.jsonl")).Length);
+        // The existing COCO evaluator scored it: both columns, and no MaskIoU rescoring for a model without that head.
+        using (var evaluation = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evaluation.json"))))
+        {
+            Assert.True(evaluation.RootElement.GetProperty("segm").TryGetProperty("AP", out _));
+            Assert.True(evaluation.RootElement.GetProperty("bbox").TryGetProperty("AP", out _));
+        }
+        var card = ModelCard.Read(Path.Combine(model, "model.card.json"));
+        Assert.Equal(ModelArchitecture.Yolact, card.Architecture);
+        Assert.Equal(["__background__", "circle", "square", "triangle", "star"], card.Classes);
+        Assert.NotNull(card.Metrics!.Segm);
+        Assert.Equal(64, card.Input!.MinSize);
+    }
+
+    [Fact]
+    public async Task Arch_yolact_refuses_mask_rcnn_initialisations_before_training()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 13 }).WriteAsync(_work,
+            [new ShapesSplit("train", 6)]);
+        var output = Path.Combine(_work, "run");
+
+        var (exit, console) = await CliRunner.RunAsync("train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
+            "--out", output, "--steps", "1", "--batch-size", "2", "--image-size", "64", "--backbone-weights", "imagenet");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("YOLACT trains from scratch", console);
+        Assert.False(Directory.Exists(Path.Combine(output, "model")));
+    }
+}
