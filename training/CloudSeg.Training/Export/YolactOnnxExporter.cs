@@ -41,7 +41,7 @@ public static class YolactOnnxExporter
         var (boxes, classes, coefficients) = PredictionHead(g, w, levels, options.NumClasses, options.PrototypeCount);
         using var priors = PriorGenerator.Generate(LevelSizes(model), options.ImageSize, options.PriorScales, options.AspectRatios);
         var decoded = BoxDecodingEmitter.Decode(g, g.Unsqueeze(boxes, 1), g.Initializer("priors", priors), [10, 10, 5, 5]);
-        var clipped = BoxDecodingEmitter.ClipToImage(g, g.Reshape(decoded, -1, 4), g.Constant([size, size], 2));
+        var clipped = BoxDecodingEmitter.ClipToImage(g, g.Reshape(decoded, -1, 4), g.Constant(new float[] { size, size }, 2));
         var scores = g.Slice(g.Softmax(classes, 1), 1, options.NumClasses, 1);
 
         g.Output(clipped, BoxesOutput, DataType.Float, null, 4);
