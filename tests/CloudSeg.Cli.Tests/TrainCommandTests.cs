@@ -43,6 +43,23 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(["__background__", "circle", "square", "triangle", "star"], card.Classes);
         Assert.NotNull(card.Metrics!.Segm);
         Assert.Equal(64, card.Input!.MinSize);
+
+        // The package serves through `cloudseg segment` like a Mask R-CNN one: COCO JSON and an overlay per picture.
+        var picture = Directory.GetFiles(Path.Combine(_work, "val", "images")).Order().First();
+        var segmented = Path.Combine(_work, "segmented");
+        var (segmentExit, segmentConsole) = await CliRunner.RunAsync("segment", picture, "--model", model, "--score-threshold", "0.01",
+            "--output", segmented);
+        Assert.True(segmentExit == 0, segmentConsole);
+        Assert.Contains("1 segmented", segmentConsole);
+        var stem = Path.GetFileNameWithoutExtension(picture);
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(segmented, stem + ".json")));
+        Assert.True(results.RootElement.GetArrayLength() > 0, "an untrained YOLACT still scores some priors above 0.01");
+        foreach (var result in results.RootElement.EnumerateArray())
+        {
+            Assert.InRange(result.GetProperty("category_id").GetInt32(), 1, 4);
+            Assert.Equal(64, result.GetProperty("segmentation").GetProperty("size")[0].GetInt32());
+        }
+        Assert.True(new FileInfo(Path.Combine(segmented, stem + ".overlay.png")).Length > 0);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public static class TrainCommand
                     });
                 AnsiConsole.MarkupLineInterpolated($"Initialisation: {outcome.Initialisation}");
                 if (outcome.Card.Architecture == ModelArchitecture.Yolact)
-                    AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/] (YOLACT training weights, model.card.json, metrics.jsonl)");
+                    AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/] (YOLACT: model.onnx + model.card.json, training weights, metrics.jsonl)");
                 else
                     AnsiConsole.MarkupLineInterpolated($"Package: [bold]{outcome.ModelDirectory}[/] (model.onnx + model.card.json, training weights, metrics.jsonl; the graph agrees with the trained model on {outcome.Checks.Count} images)");
                 if (outcome.Evaluation is { } report) AnsiConsole.Write(Summary(report));

@@ -1,6 +1,5 @@
 using CloudSeg.Datasets;
 using CloudSeg.Evaluation.Metrics;
-using CloudSeg.ModelCards;
 using CloudSeg.Training.Export;
 using CloudSeg.Training.Yolact;
 using Microsoft.Extensions.Logging;
@@ -36,8 +35,7 @@ public sealed partial class TrainingRun
 
         var description = await DescribeAsync(request, $"cloudseg-yolact-{configured.Backbone.ToString().ToLowerInvariant()}", classes, report,
             modelDirectory, cancellationToken);
-        var card = YolactCard(configured, description);
-        card.Write(Path.Combine(modelDirectory, ModelPackageExporter.CardFileName));
+        var card = ModelPackageExporter.Export(model, description, modelDirectory);
         File.Copy(Path.Combine(request.OutputDirectory, MetricsLog.FileName), Path.Combine(modelDirectory, MetricsLog.FileName), overwrite: true);
         return new TrainingOutcome(modelDirectory, report, results, card, [], initialisation);
     }
@@ -52,19 +50,5 @@ public sealed partial class TrainingRun
             NumClasses = numClasses, Backbone = request.Backbone, ImageSize = request.ImageSize,
             Norm = Backbone.NormLayer.BatchNorm, TrainableBackboneLayers = 5,
         },
-    };
-
-    static ModelCard YolactCard(YolactOptions model, ModelPackageDescription description) => new()
-    {
-        Architecture = ModelArchitecture.Yolact,
-        Format = ModelPackageExporter.FormatName,
-        Name = description.Name,
-        Version = description.Version,
-        Classes = description.Classes,
-        Input = new ModelInputSpec { Layout = "CHW", Color = "RGB", Range = [0f, 1f], MinSize = model.ImageSize, MaxSize = model.ImageSize },
-        ScoreThreshold = description.ScoreThreshold,
-        MaskThreshold = description.MaskThreshold,
-        Metrics = description.Metrics,
-        Training = new TrainingInfo { DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt },
     };
 }

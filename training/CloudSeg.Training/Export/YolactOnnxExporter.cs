@@ -1,3 +1,4 @@
+using CloudSeg.Inference;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Yolact;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ using DataType = CloudSeg.Onnx.TensorProto.Types.DataType;
 namespace CloudSeg.Training.Export;
 
 /// <summary>
-/// Writes a YOLACT's network as one ONNX graph: input <c>image</c> float [3, H, W] RGB in [0, 1] at any size (the graph
+/// Writes a YOLACT's network as one ONNX graph (<see cref="YolactGraph"/>): input <c>image</c> float [3, H, W] RGB in [0, 1] at any size (the graph
 /// normalises it and resizes it to S×S, as <see cref="YolactModel"/> does); outputs per prior <c>boxes</c> [P, 4]
 /// decoded and clipped, in S×S input pixels, <c>scores</c> [P, C] softmax class probabilities without the background,
 /// <c>coefficients</c> [P, k], and <c>prototypes</c> [k, S/4, S/4]. Fast NMS and mask assembly run in C# after the graph
@@ -15,9 +16,6 @@ namespace CloudSeg.Training.Export;
 /// </summary>
 public static class YolactOnnxExporter
 {
-    public const string ImageInput = "image";
-    public const string BoxesOutput = "boxes", ScoresOutput = "scores", CoefficientsOutput = "coefficients", PrototypesOutput = "prototypes";
-
     /// <summary>Exports the model's inference (it is switched to eval mode: batch norm from its running statistics).</summary>
     public static ModelProto Export(YolactModel model, string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -26,7 +24,7 @@ public static class YolactOnnxExporter
         var stateDict = model.state_dict();
         var g = new OnnxGraphBuilder("cloudseg_yolact");
         var w = new StateDictWeights(stateDict, g, batchNormEpsilon: 1e-5f);
-        var image = g.Input(ImageInput, DataType.Float, 3, null, null);
+        var image = g.Input(YolactGraph.ImageInput, DataType.Float, 3, null, null);
 
         var size = options.ImageSize;
         var normalised = g.Div(g.Sub(image, g.Constant(options.ImageMean.Select(v => (float)v).ToArray(), 3, 1, 1)),
@@ -44,10 +42,10 @@ public static class YolactOnnxExporter
         var clipped = BoxDecodingEmitter.ClipToImage(g, g.Reshape(decoded, -1, 4), g.Constant(new float[] { size, size }, 2));
         var scores = g.Slice(g.Softmax(classes, 1), 1, options.NumClasses, 1);
 
-        g.Output(clipped, BoxesOutput, DataType.Float, null, 4);
-        g.Output(scores, ScoresOutput, DataType.Float, null, options.NumClasses - 1);
-        g.Output(coefficients, CoefficientsOutput, DataType.Float, null, options.PrototypeCount);
-        g.Output(g.Squeeze(Protonet(g, w, levels[0]), 0), PrototypesOutput, DataType.Float, options.PrototypeCount, null, null);
+        g.Output(clipped, YolactGraph.BoxesOutput, DataType.Float, null, 4);
+        g.Output(scores, YolactGraph.ScoresOutput, DataType.Float, null, options.NumClasses - 1);
+        g.Output(coefficients, YolactGraph.CoefficientsOutput, DataType.Float, null, options.PrototypeCount);
+        g.Output(g.Squeeze(Protonet(g, w, levels[0]), 0), YolactGraph.PrototypesOutput, DataType.Float, options.PrototypeCount, null, null);
         return g.Build(producerVersion, metadata);
     }
 
