@@ -23,15 +23,21 @@ public static class ModelEvaluation
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         model.eval();
+        return await PredictEachAsync(dataset, (prepared, imageId) => ToCocoResults(model.Detect([prepared.ImageTensor()])[0], imageId,
+            prepared.Height, prepared.Width, dataset.Categories, model.Options.RoIHeads.MaskPasteMode()), progress, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="predict"/> on every image (without its annotations), in a dispose scope each.</summary>
+    static async Task<IReadOnlyList<CocoResult>> PredictEachAsync(InstanceDataset dataset, Func<PreparedSample, long, IReadOnlyList<CocoResult>> predict,
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
         var results = new List<CocoResult>();
         for (int index = 0; index < dataset.Count; index++)
         {
             var sample = await dataset.ReadSampleAsync(index, cancellationToken);
             var prepared = PreparedSample.From(sample with { Instances = [] }, dataset.Categories);
             using var scope = NewDisposeScope();
-            var detections = model.Detect(new[] { prepared.ImageTensor() })[0];
-            results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories,
-                model.Options.RoIHeads.MaskPasteMode()));
+            results.AddRange(predict(prepared, sample.Info.Id));
             progress?.Report((index + 1, dataset.Count));
         }
         return results;
@@ -42,17 +48,8 @@ public static class ModelEvaluation
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         model.eval();
-        var results = new List<CocoResult>();
-        for (int index = 0; index < dataset.Count; index++)
-        {
-            var sample = await dataset.ReadSampleAsync(index, cancellationToken);
-            var prepared = PreparedSample.From(sample with { Instances = [] }, dataset.Categories);
-            using var scope = NewDisposeScope();
-            var detections = model.Detect([prepared.ImageTensor()])[0];
-            results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories));
-            progress?.Report((index + 1, dataset.Count));
-        }
-        return results;
+        return await PredictEachAsync(dataset, (prepared, imageId) => ToCocoResults(model.Detect([prepared.ImageTensor()])[0], imageId,
+            prepared.Height, prepared.Width, dataset.Categories), progress, cancellationToken);
     }
 
     static IReadOnlyList<CocoResult> ToCocoResults(YolactDetections detections, long imageId, int height, int width, CategoryMap categories)
