@@ -1,4 +1,3 @@
-using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +30,7 @@ public sealed class Protonet : nn.Module<Tensor, Tensor>
         using var hidden = before_upsample.call(p3);
         using var upsampled = nn.functional.interpolate(hidden, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
         using var hidden2 = after_upsample.call(upsampled);
-        using var prototypes = BlockAlignedConv.Forward(prototype_layer, hidden2);
+        using var prototypes = prototype_layer.call(hidden2);
         return nn.functional.relu(prototypes);
     }
 }

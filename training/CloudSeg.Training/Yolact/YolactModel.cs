@@ -1,6 +1,5 @@
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
-using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -56,7 +55,7 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
         foreach (var layer in downsample_layers) levels.Add(layer.call(levels[^1]));
         var prototypes = proto_net.call(levels[0]);
         var (boxes, classes, coefficients) = prediction_layers.call(levels.ToArray());
-        var semantic = BlockAlignedConv.Forward(semantic_seg_conv, levels[0]);
+        var semantic = semantic_seg_conv.call(levels[0]);
         var sizes = levels.Select(l => (l.shape[2], l.shape[3])).ToArray();
         return (boxes.MoveToOuterDisposeScope(), classes.MoveToOuterDisposeScope(), coefficients.MoveToOuterDisposeScope(),
             prototypes.MoveToOuterDisposeScope(), semantic.MoveToOuterDisposeScope(), sizes);
