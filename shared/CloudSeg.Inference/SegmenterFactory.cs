@@ -26,8 +26,8 @@ public static class SegmenterFactory
         {
             ModelArchitecture.MaskRcnn => MaskRcnnSegmenter.Load(package, card, floatGraph, options, logger),
             ModelArchitecture.YoloSeg => YoloSegSegmenter.Load(package, card with { Architecture = architecture }, FloatGraph(), options, logger),
-            _ => throw new InvalidDataException(
-                $"{package.OnnxPath}: this build cannot serve {architecture.ToCardName()} models yet (it serves mask_rcnn and yolo_seg)."),
+            ModelArchitecture.Yolact => YolactSegmenter.Load(package, card, FloatGraph(), options, logger),
+            _ => throw new InvalidDataException($"{package.OnnxPath}: unknown architecture {architecture}."),
         };
     }
 

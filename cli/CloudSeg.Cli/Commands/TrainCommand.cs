@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CloudSeg.Evaluation.Metrics;
+using CloudSeg.ModelCards;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Engine;
@@ -24,6 +25,8 @@ public static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for checkpoints/, metrics.jsonl, evaluation.json and model/ (the package: model.onnx, model.card.json, training weights, metrics.jsonl)" };
         var size = new Option<string>("--size") { Description = "small (CPU-sized heads, shapes) or standard (torchvision's dimensions)", DefaultValueFactory = _ => "small" };
         size.AcceptOnlyFromAmong("small", "standard");
+        var architecture = new Option<string>("--arch") { Description = "Model family: mask_rcnn (two-stage, with the MaskIoU head) or yolact (one-stage, prototype masks)", DefaultValueFactory = _ => "mask_rcnn" };
+        architecture.AcceptOnlyFromAmong("mask_rcnn", "yolact");
         var backbone = BackboneOption();
         var imageSize = new Option<int>("--image-size") { Description = "Short side of the resized images in pixels", DefaultValueFactory = _ => 320 };
         var steps = new Option<int>("--steps") { Description = "Optimiser steps (overrides --epochs)" };
@@ -49,9 +52,9 @@ public static class TrainCommand
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
         var threads = ThreadsOption();
 
-        var command = new Command("train", "Train Mask R-CNN with the MaskIoU head on a COCO dataset")
+        var command = new Command("train", "Train Mask R-CNN with the MaskIoU head (or YOLACT with --arch yolact) on a COCO dataset")
         {
-            data, val, output, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
+            data, val, output, architecture, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
             clipNorm, checkpointEvery, backboneWeights, trainableLayers, initFrom, fineTuneFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
@@ -80,6 +83,7 @@ public static class TrainCommand
                 TrainData = dataFolder,
                 ValidationData = parse.GetValue(val),
                 OutputDirectory = outFolder.FullName,
+                Architecture = ModelArchitectures.Parse(parse.GetValue(architecture)!),
                 Size = parse.GetValue(size) == "standard" ? ModelSize.Standard : ModelSize.Small,
                 Backbone = ParseBackbone(parse.GetValue(backbone)!),
                 ImageSize = parse.GetValue(imageSize),
@@ -102,7 +106,10 @@ public static class TrainCommand
                             new LossesOnProgressBar(training), new FractionOnProgressBar(context, "Evaluating"), cancellationToken);
                     });
                 AnsiConsole.MarkupLineInterpolated($"Initialisation: {outcome.Initialisation}");
-                AnsiConsole.MarkupLineInterpolated($"Package: [bold]{outcome.ModelDirectory}[/] (model.onnx + model.card.json, training weights, metrics.jsonl; the graph agrees with the trained model on {outcome.Checks.Count} images)");
+                if (outcome.Card.Architecture == ModelArchitecture.Yolact)
+                    AnsiConsole.MarkupLineInterpolated($"Model: [bold]{outcome.ModelDirectory}[/] (YOLACT: model.onnx + model.card.json, training weights, metrics.jsonl)");
+                else
+                    AnsiConsole.MarkupLineInterpolated($"Package: [bold]{outcome.ModelDirectory}[/] (model.onnx + model.card.json, training weights, metrics.jsonl; the graph agrees with the trained model on {outcome.Checks.Count} images)");
                 if (outcome.Evaluation is { } report) AnsiConsole.Write(Summary(report));
                 return 0;
             }
@@ -205,9 +212,10 @@ public static class TrainCommand
             string Loss(string name) => _running.TryGetValue(name, out var v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
             task.MaxValue = value.TotalSteps;
             task.Value = value.Step;
-            task.Description = $"step {value.Step}/{value.TotalSteps} loss {_running.Values.Sum().ToString("F3", CultureInfo.InvariantCulture)} " +
-                $"[grey](rpn {Loss("rpn_class_loss")}/{Loss("rpn_bbox_loss")} box {Loss("fastrcnn_class_loss")}/{Loss("fastrcnn_bbox_loss")} " +
-                $"mask {Loss("maskrcnn_mask_loss")} iou {Loss("maskiou_loss")}) lr {value.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}[/]";
+            task.Description = $"step {value.Step}/{value.TotalSteps} loss {_running.Values.Sum().ToString("F3", CultureInfo.InvariantCulture)} " + (_running.ContainsKey("yolact_box_loss")
+                ? $"[grey](box {Loss("yolact_box_loss")} class {Loss("yolact_class_loss")} mask {Loss("yolact_mask_loss")} semantic {Loss("yolact_semantic_loss")}) lr {value.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}[/]"
+                : $"[grey](rpn {Loss("rpn_class_loss")}/{Loss("rpn_bbox_loss")} box {Loss("fastrcnn_class_loss")}/{Loss("fastrcnn_bbox_loss")} " +
+                $"mask {Loss("maskrcnn_mask_loss")} iou {Loss("maskiou_loss")}) lr {value.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}[/]");
         }
     }
 

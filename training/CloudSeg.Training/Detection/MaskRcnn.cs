@@ -8,7 +8,7 @@ namespace CloudSeg.Training.Detection;
 /// transform → backbone (ResNet + FPN) → RPN → RoI heads → postprocess. Module and parameter names are torchvision's
 /// (backbone.body.*, backbone.fpn.*, rpn.head.*, roi_heads.*), so torchvision state dicts load by name.
 /// </summary>
-public sealed class MaskRcnn : nn.Module
+public sealed class MaskRcnn : nn.Module, Engine.ITrainableModel
 {
     readonly BackboneWithFpn backbone;
     readonly RegionProposalNetwork rpn;

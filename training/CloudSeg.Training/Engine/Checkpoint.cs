@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Yolact;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,17 +9,22 @@ namespace CloudSeg.Training.Engine;
 
 /// <summary>
 /// What a checkpoint directory says about itself (checkpoint.json): the step reached, the architecture (to rebuild
-/// the model exactly), the run's options, the class names, the training time so far, and the state of torch's random generator so a resumed
+/// the model exactly: <see cref="Model"/> for Mask R-CNN, <see cref="Yolact"/> for YOLACT), the run's options, the class names, the training time so far, and the state of torch's random generator so a resumed
 /// run draws the same samples (RPN/RoI sampling) as an uninterrupted one.
 /// </summary>
 public sealed record CheckpointInfo(
     int Step,
     int TotalSteps,
-    MaskRcnnOptions Model,
+    MaskRcnnOptions? Model,
     TrainerOptions Trainer,
     IReadOnlyList<string> Classes,
     string TorchRngState,
-    double ElapsedSeconds);
+    double ElapsedSeconds,
+    YolactOptions? Yolact = null)
+{
+    /// <summary>The Mask R-CNN options, or a clear error for a checkpoint of another family.</summary>
+    [JsonIgnore] public MaskRcnnOptions MaskRcnn => Model ?? throw new InvalidDataException("This checkpoint is a YOLACT, not a Mask R-CNN.");
+}
 
 /// <summary>
 /// A checkpoint directory: model.bin (parameters and buffers by name, TorchSharp format), optimizer.bin (SGD momentum
@@ -38,7 +44,7 @@ public static class Checkpoint
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static void Save(string directory, MaskRcnn model, OptimizerHelper? optimizer, CheckpointInfo info)
+    public static void Save(string directory, nn.Module model, OptimizerHelper? optimizer, CheckpointInfo info)
     {
         string staging = directory.TrimEnd(Path.DirectorySeparatorChar) + ".partial";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
@@ -62,7 +68,17 @@ public static class Checkpoint
     public static (MaskRcnn Model, CheckpointInfo Info) LoadModel(string directory)
     {
         var info = ReadInfo(directory);
-        var model = new MaskRcnn(info.Model);
+        var model = new MaskRcnn(info.MaskRcnn);
+        model.load(Path.Combine(directory, ModelFileName));
+        model.eval();
+        return (model, info);
+    }
+
+    /// <summary>Rebuilds the YOLACT of a checkpoint (in eval mode).</summary>
+    public static (YolactModel Model, CheckpointInfo Info) LoadYolact(string directory)
+    {
+        var info = ReadInfo(directory);
+        var model = new YolactModel(info.Yolact ?? throw new InvalidDataException($"{directory} is a Mask R-CNN checkpoint, not a YOLACT."));
         model.load(Path.Combine(directory, ModelFileName));
         model.eval();
         return (model, info);

@@ -4,6 +4,7 @@ using CloudSeg.Core.Masks;
 using CloudSeg.Datasets;
 using CloudSeg.Evaluation.Metrics;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Yolact;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Engine;
@@ -22,16 +23,49 @@ public static class ModelEvaluation
         IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         model.eval();
+        return await PredictEachAsync(dataset, (prepared, imageId) => ToCocoResults(model.Detect([prepared.ImageTensor()])[0], imageId,
+            prepared.Height, prepared.Width, dataset.Categories, model.Options.RoIHeads.MaskPasteMode()), progress, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="predict"/> on every image (without its annotations), in a dispose scope each.</summary>
+    static async Task<IReadOnlyList<CocoResult>> PredictEachAsync(InstanceDataset dataset, Func<PreparedSample, long, IReadOnlyList<CocoResult>> predict,
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
         var results = new List<CocoResult>();
         for (int index = 0; index < dataset.Count; index++)
         {
             var sample = await dataset.ReadSampleAsync(index, cancellationToken);
             var prepared = PreparedSample.From(sample with { Instances = [] }, dataset.Categories);
             using var scope = NewDisposeScope();
-            var detections = model.Detect(new[] { prepared.ImageTensor() })[0];
-            results.AddRange(ToCocoResults(detections, sample.Info.Id, prepared.Height, prepared.Width, dataset.Categories,
-                model.Options.RoIHeads.MaskPasteMode()));
+            results.AddRange(predict(prepared, sample.Info.Id));
             progress?.Report((index + 1, dataset.Count));
+        }
+        return results;
+    }
+
+    /// <summary>COCO results of a YOLACT for every image: its masks are already full-size, thresholded here.</summary>
+    public static async Task<IReadOnlyList<CocoResult>> PredictAsync(YolactModel model, InstanceDataset dataset,
+        IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        model.eval();
+        return await PredictEachAsync(dataset, (prepared, imageId) => ToCocoResults(model.Detect([prepared.ImageTensor()])[0], imageId,
+            prepared.Height, prepared.Width, dataset.Categories), progress, cancellationToken);
+    }
+
+    static IReadOnlyList<CocoResult> ToCocoResults(YolactDetections detections, long imageId, int height, int width, CategoryMap categories)
+    {
+        if (detections.Labels.shape[0] == 0) return [];
+        float[] boxes = detections.Boxes.data<float>().ToArray();
+        long[] labels = detections.Labels.data<long>().ToArray();
+        float[] scores = detections.Scores.data<float>().ToArray();
+        byte[] masks = detections.Masks.gt(MaskThreshold).to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
+        int pixels = height * width;
+        var results = new List<CocoResult>(labels.Length);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            var box = new BoxF(boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]);
+            var mask = RleMask.Encode(masks.AsSpan(i * pixels, pixels), height, width);
+            results.Add(CocoResult.From(imageId, categories.CategoryId((int)labels[i]), box, scores[i], mask));
         }
         return results;
     }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace CloudSeg.Training.Engine;
 
 /// <summary>
-/// Trains a Mask R-CNN with SGD (momentum, weight decay), warm-up and a step or cosine schedule, clipping the global
+/// Trains a model (Mask R-CNN or YOLACT, see <see cref="ITrainableModel"/>) with SGD (momentum, weight decay), warm-up and a step or cosine schedule, clipping the global
 /// gradient norm. Every <see cref="TrainerOptions.CheckpointEvery"/> steps it writes a checkpoint that resumes exactly
 /// (weights, momentum, step, random generator); every step goes to metrics.jsonl and to the progress callback.
 /// Output directory: metrics.jsonl, checkpoints/step-NNNNNN/, and model/ (the final checkpoint).
@@ -23,9 +23,9 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
     /// <param name="model">Freshly built (seeded) model; when resuming, its weights are replaced by the checkpoint's.</param>
     /// <param name="resumeFrom">A checkpoint directory to continue from, or null to start at step 0.</param>
     /// <returns>The final model's checkpoint directory.</returns>
-    public async Task<string> TrainAsync(MaskRcnn model, ITrainingBatches data, IReadOnlyList<string> classes,
+    public async Task<string> TrainAsync<TModel>(TModel model, ITrainingBatches data, IReadOnlyList<string> classes,
         string outputDirectory, string? resumeFrom, IProgress<TrainingProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) where TModel : nn.Module, ITrainableModel
     {
         options.Validate();
         if (options.Threads > 0) set_num_threads(options.Threads);
@@ -44,7 +44,7 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
         if (resumeFrom is not null)
         {
             var info = Checkpoint.ReadInfo(resumeFrom);
-            if (!SameArchitecture(info.Model, model.Options))
+            if (!SameArchitecture(info.Model, (model as MaskRcnn)?.Options) || !SameArchitecture(info.Yolact, (model as Yolact.YolactModel)?.Options))
                 throw new InvalidOperationException($"Checkpoint {resumeFrom} has a different architecture than the model to train.");
             model.load(Path.Combine(resumeFrom, Checkpoint.ModelFileName));
             Checkpoint.LoadOptimizer(resumeFrom, optimizer);
@@ -60,8 +60,8 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
         await using var metrics = MetricsLog.Open(outputDirectory, startStep);
         var clock = Stopwatch.StartNew();
         TimeSpan Elapsed() => TimeSpan.FromSeconds(previousSeconds) + clock.Elapsed;
-        CheckpointInfo InfoAt(int step) => new(step, totalSteps, model.Options, options, classes,
-            Checkpoint.CaptureRngState(), Elapsed().TotalSeconds);
+        CheckpointInfo InfoAt(int step) => new(step, totalSteps, (model as MaskRcnn)?.Options, options, classes,
+            Checkpoint.CaptureRngState(), Elapsed().TotalSeconds, (model as Yolact.YolactModel)?.Options);
 
         logger.LogInformation("Training {Steps} steps ({BatchSize} images each) into {Output}", totalSteps, data.BatchSize, outputDirectory);
         for (int step = startStep; step < totalSteps; step++)
@@ -94,7 +94,7 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
     }
 
     /// <summary>One SGD step on a batch: forward, losses, backward, clipping, update. Returns the losses.</summary>
-    public Dictionary<string, double> TrainStep(MaskRcnn model, OptimizerHelper optimizer, Parameter[] trainable,
+    public Dictionary<string, double> TrainStep(ITrainableModel model, OptimizerHelper optimizer, Parameter[] trainable,
         IReadOnlyList<PreparedSample> batch, double learningRate)
     {
         using var scope = NewDisposeScope();
@@ -115,7 +115,7 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
     }
 
     // Records compare arrays by reference, so compare the serialised form.
-    static bool SameArchitecture(MaskRcnnOptions a, MaskRcnnOptions b) =>
+    static bool SameArchitecture(object? a, object? b) =>
         System.Text.Json.JsonSerializer.Serialize(a, Checkpoint.Json) == System.Text.Json.JsonSerializer.Serialize(b, Checkpoint.Json);
 
     void PruneCheckpoints(string outputDirectory)

@@ -24,6 +24,8 @@ public sealed record TrainingRequest
     public required string TrainData { get; init; }
     public string? ValidationData { get; init; }
     public required string OutputDirectory { get; init; }
+    /// <summary>The network family to train: Mask R-CNN (default) or YOLACT.</summary>
+    public ModelArchitecture Architecture { get; init; } = ModelArchitecture.MaskRcnn;
     public ModelSize Size { get; init; } = ModelSize.Small;
     public ResNetDepth Backbone { get; init; } = ResNetDepth.ResNet18;
     /// <summary>Short side after resizing (the small model also caps the long side at it).</summary>
@@ -77,7 +79,7 @@ public sealed record TrainingOutcome(string ModelDirectory, EvaluationReport? Ev
 /// final model folder beside its training weights and metrics.jsonl, and check the exported graph against the
 /// training forward on a few images. A package that fails the check fails the run.
 /// </summary>
-public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFactory)
+public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory loggerFactory)
 {
     public const string EvaluationFileName = "evaluation.json";
     public const string ValidationResultsFileName = "validation_results.json";
@@ -97,9 +99,13 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
 
         string? resumeFrom = ResolveResume(request);
         manual_seed(options.Seed);
+        if (request.Architecture == ModelArchitecture.Yolact)
+            return await RunYolactAsync(request, train, validation, classes, resumeFrom, progress, evaluationProgress, cancellationToken);
+        if (request.Architecture != ModelArchitecture.MaskRcnn)
+            throw new ArgumentException($"CloudSeg trains mask_rcnn and yolact, not {request.Architecture.ToCardName()}.");
         var (model, initialisation) = resumeFrom is null
             ? BuildModel(request, classes)
-            : (new MaskRcnn(Checkpoint.ReadInfo(resumeFrom).Model), $"resumed from {resumeFrom}");
+            : (new MaskRcnn(Checkpoint.ReadInfo(resumeFrom).MaskRcnn), $"resumed from {resumeFrom}");
         using var _ = model;
         _logger.LogInformation("Model initialisation: {Initialisation}", initialisation);
         if (resumeFrom is null && request.InitFrom is not null)
@@ -114,20 +120,28 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         if (validation is not null)
         {
             results = await ModelEvaluation.PredictAsync(model, validation, evaluationProgress, cancellationToken);
-            ThrowIfNotFinite(results);
-            report = ModelEvaluation.Evaluate(validation, results);
-            await using (var stream = File.Create(Path.Combine(request.OutputDirectory, EvaluationFileName)))
-                await report.WriteJsonAsync(stream, cancellationToken);
-            await using (var stream = File.Create(Path.Combine(request.OutputDirectory, ValidationResultsFileName)))
-                await CocoResultsJson.WriteAsync(stream, results, cancellationToken);
-            _logger.LogInformation("Validation on {Images} images: segm AP {SegmAp:F3}, bbox AP {BboxAp:F3}", validation.Count,
-                report.Columns.First(c => c is { IouType: IouType.Segm, Rescored: false }).Summary.AP,
-                report.Columns.First(c => c is { IouType: IouType.Bbox, Rescored: false }).Summary.AP);
+            report = await EvaluateAsync(request, validation, results, cancellationToken);
         }
 
         var (card, checks) = await PackageAsync(model, request, classes, report, validation ?? train, modelDirectory, cancellationToken);
         File.Copy(Path.Combine(request.OutputDirectory, MetricsLog.FileName), Path.Combine(modelDirectory, MetricsLog.FileName), overwrite: true);
         return new TrainingOutcome(modelDirectory, report, results, card, checks, initialisation);
+    }
+
+    /// <summary>Scores the validation results with COCO AP and writes evaluation.json and validation_results.json.</summary>
+    async Task<EvaluationReport> EvaluateAsync(TrainingRequest request, InstanceDataset validation, IReadOnlyList<CocoResult> results,
+        CancellationToken cancellationToken)
+    {
+        ThrowIfNotFinite(results);
+        var report = ModelEvaluation.Evaluate(validation, results);
+        await using (var stream = File.Create(Path.Combine(request.OutputDirectory, EvaluationFileName)))
+            await report.WriteJsonAsync(stream, cancellationToken);
+        await using (var stream = File.Create(Path.Combine(request.OutputDirectory, ValidationResultsFileName)))
+            await CocoResultsJson.WriteAsync(stream, results, cancellationToken);
+        _logger.LogInformation("Validation on {Images} images: segm AP {SegmAp:F3}, bbox AP {BboxAp:F3}", validation.Count,
+            report.Columns.First(c => c is { IouType: IouType.Segm, Rescored: false }).Summary.AP,
+            report.Columns.First(c => c is { IouType: IouType.Bbox, Rescored: false }).Summary.AP);
+        return report;
     }
 
     /// <summary>Fine-tunes from <see cref="TrainingRequest.FineTuneFrom"/> when it fits, else the request's architecture.</summary>
@@ -183,16 +197,8 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         IReadOnlyList<string> classes, EvaluationReport? report, InstanceDataset verifyOn, string modelDirectory,
         CancellationToken cancellationToken)
     {
-        var info = Checkpoint.ReadInfo(modelDirectory);
-        var trainedAt = DateTimeOffset.UtcNow;
-        var description = new ModelPackageDescription(
-            request.ModelName ?? $"cloudseg-{model.Options.Backbone.ToString().ToLowerInvariant()}",
-            request.ModelVersion ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
-            classes, report is null ? null : ModelMetricsOf(report),
-            Directory.Exists(request.TrainData)
-                ? await TrainingDataDigest.OfAnnotationsAsync(Path.Combine(request.TrainData, FolderDatasetSource.AnnotationsFileName), cancellationToken)
-                : null,
-            await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken), trainedAt);
+        var description = await DescribeAsync(request, $"cloudseg-{model.Options.Backbone.ToString().ToLowerInvariant()}", classes, report,
+            modelDirectory, cancellationToken);
         var card = ModelPackageExporter.Export(model, description, modelDirectory);
 
         // The check needs the pictures as files: the job and `cloudseg train` train from local folders.
@@ -212,6 +218,22 @@ public sealed class TrainingRun(TrainerOptions options, ILoggerFactory loggerFac
         }
         _logger.LogInformation("Exported {Onnx}; the graph agrees with the trained model on {Images} images", ModelPackageExporter.OnnxFileName, checks.Count);
         return (card, checks);
+    }
+
+    /// <summary>The package's name, version, classes, metrics, training data digest and code version.</summary>
+    static async Task<ModelPackageDescription> DescribeAsync(TrainingRequest request, string defaultName, IReadOnlyList<string> classes,
+        EvaluationReport? report, string modelDirectory, CancellationToken cancellationToken)
+    {
+        var info = Checkpoint.ReadInfo(modelDirectory);
+        var trainedAt = DateTimeOffset.UtcNow;
+        return new ModelPackageDescription(
+            request.ModelName ?? defaultName,
+            request.ModelVersion ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
+            classes, report is null ? null : ModelMetricsOf(report),
+            Directory.Exists(request.TrainData)
+                ? await TrainingDataDigest.OfAnnotationsAsync(Path.Combine(request.TrainData, FolderDatasetSource.AnnotationsFileName), cancellationToken)
+                : null,
+            await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken), trainedAt);
     }
 
     /// <summary>A model whose losses stayed finite can still predict NaN (seen from the MaskIoU head after too fast a fine-tune).</summary>

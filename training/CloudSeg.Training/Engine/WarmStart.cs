@@ -61,7 +61,7 @@ public sealed class WarmStart : IDisposable
             {
                 var weights = source.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone(), StringComparer.Ordinal);
                 reason = "";
-                return new WarmStart(info.Model with { NumClasses = numClasses }, weights, info.Classes, name);
+                return new WarmStart(info.MaskRcnn with { NumClasses = numClasses }, weights, info.Classes, name);
             }
         }
         if (card.Format != Export.ModelPackageExporter.FormatName)

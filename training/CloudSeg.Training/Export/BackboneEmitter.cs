@@ -8,9 +8,10 @@ public static class BackboneEmitter
 {
     private const string Body = "backbone.body", Fpn = "backbone.fpn";
 
-    /// <summary>FPN outputs finest first: P2, P3, P4, P5 (strides 4–32) and the pooled P6 (stride 64).</summary>
+    /// <summary>FPN outputs finest first: P2, P3, P4, P5 (strides 4–32) and the pooled P6 (stride 64); from P3 with
+    /// <paramref name="firstLevel"/> 3 (YOLACT's FPN).</summary>
     /// <param name="padsLessAtEnd">Strided convolutions and the max pool pad one less at the end (<see cref="Backbone.ResNetLayout"/>).</param>
-    public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images, bool padsLessAtEnd = false)
+    public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images, bool padsLessAtEnd = false, int firstLevel = 2)
     {
         var layout = new Backbone.ResNetLayout([], false, padsLessAtEnd);
         var (conv1, bn1) = w.ConvWithBatchNorm($"{Body}.conv1.weight", $"{Body}.bn1");
@@ -24,7 +25,7 @@ public static class BackboneEmitter
                 x = ResidualBlock(g, w, layout, $"{Body}.layer{layer}.{block}", x, stride: layer > 1 && block == 0 ? 2 : 1);
             stages.Add(x);
         }
-        return FeaturePyramid(g, w, stages);
+        return FeaturePyramid(g, w, stages.Skip(firstLevel - 2).ToList());
     }
 
     /// <summary>BasicBlock (two 3×3) or Bottleneck (1×1, 3×3 with the stride, 1×1), plus the projection shortcut.</summary>

@@ -60,7 +60,7 @@ public static class CheckpointExport
         var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
         var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
         return (model, new ModelPackageDescription(
-            request.Name ?? $"cloudseg-{info.Model.Backbone.ToString().ToLowerInvariant()}",
+            request.Name ?? $"cloudseg-{info.MaskRcnn.Backbone.ToString().ToLowerInvariant()}",
             request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
             info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold));
     }

@@ -1,3 +1,4 @@
+using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -6,6 +7,7 @@ namespace CloudSeg.Training.Yolact;
 /// <summary>
 /// YOLACT's prediction head (sec. 3.3), one set of weights shared by P3–P7: a 3×3 conv + ReLU, then sibling 3×3 convs
 /// giving per prior 4 box offsets, C+1 class logits and k mask coefficients (tanh, so prototypes can be subtracted).
+/// The sibling convs run through <see cref="BlockAlignedConv"/> (4a and a·(C+1) are rarely multiples of 16).
 /// Outputs are flattened to (B, priors, ·) in the prior generator's order: level, row, column, aspect ratio.
 /// </summary>
 public sealed class PredictionHead : nn.Module<Tensor[], (Tensor Boxes, Tensor Classes, Tensor Coefficients)>
@@ -33,9 +35,9 @@ public sealed class PredictionHead : nn.Module<Tensor[], (Tensor Boxes, Tensor C
         foreach (var level in levels)
         {
             var x = upfeature.call(level);
-            boxes.Add(PerPrior(bbox_layer.call(x), 4));
-            classes.Add(PerPrior(conf_layer.call(x), _classes));
-            coefficients.Add(tanh(PerPrior(mask_layer.call(x), _prototypes)));
+            boxes.Add(PerPrior(BlockAlignedConv.Forward(bbox_layer, x), 4));
+            classes.Add(PerPrior(BlockAlignedConv.Forward(conf_layer, x), _classes));
+            coefficients.Add(tanh(PerPrior(BlockAlignedConv.Forward(mask_layer, x), _prototypes)));
         }
         return (cat(boxes, 1).MoveToOuterDisposeScope(), cat(classes, 1).MoveToOuterDisposeScope(), cat(coefficients, 1).MoveToOuterDisposeScope());
     }

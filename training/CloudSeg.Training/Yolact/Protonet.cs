@@ -11,6 +11,7 @@ namespace CloudSeg.Training.Yolact;
 public sealed class Protonet : nn.Module<Tensor, Tensor>
 {
     readonly Sequential before_upsample, after_upsample;
+    readonly Conv2d prototype_layer;
 
     public Protonet(long inChannels, long channels, long prototypes) : base(nameof(Protonet))
     {
@@ -19,8 +20,8 @@ public sealed class Protonet : nn.Module<Tensor, Tensor>
             nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU(),
             nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU());
         after_upsample = nn.Sequential(
-            nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU(),
-            nn.Conv2d(channels, prototypes, 1), nn.ReLU());
+            nn.Conv2d(channels, channels, 3, padding: 1), nn.ReLU());
+        prototype_layer = nn.Conv2d(channels, prototypes, 1);
         RegisterComponents();
     }
 
@@ -28,6 +29,8 @@ public sealed class Protonet : nn.Module<Tensor, Tensor>
     {
         using var hidden = before_upsample.call(p3);
         using var upsampled = nn.functional.interpolate(hidden, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false);
-        return after_upsample.call(upsampled);
+        using var hidden2 = after_upsample.call(upsampled);
+        using var prototypes = prototype_layer.call(hidden2);
+        return nn.functional.relu(prototypes);
     }
 }

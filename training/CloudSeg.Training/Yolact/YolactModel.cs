@@ -11,7 +11,7 @@ namespace CloudSeg.Training.Yolact;
 /// gives, per prior, box offsets, class logits and mask coefficients; a 1×1 conv on P3 gives the auxiliary semantic
 /// segmentation used only in training. Inference decodes, runs <see cref="FastNms"/> and assembles masks.
 /// </summary>
-public sealed class YolactModel : nn.Module
+public sealed class YolactModel : nn.Module, Engine.ITrainableModel
 {
     readonly BackboneWithFpn backbone;
     readonly ModuleList<Conv2d> downsample_layers;
@@ -94,24 +94,39 @@ public sealed class YolactModel : nn.Module
         return losses;
     }
 
-    /// <summary>Inference forward (call <c>eval()</c> first): detections per image in its original pixels.</summary>
-    public YolactDetections[] Detect(IReadOnlyList<Tensor> images)
+    /// <summary>
+    /// Per image, what the exported graph outputs (call <c>eval()</c> first): every prior's decoded box clipped to the
+    /// S×S input, its class probabilities without the background, its coefficients, and the image's prototypes.
+    /// </summary>
+    public (Tensor Boxes, Tensor Scores, Tensor Coefficients, Tensor Prototypes)[] Candidates(IReadOnlyList<Tensor> images)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var (boxes, classes, coefficients, prototypes, _, levels) = Forward(Preprocess(images));
         var priors = Priors(levels, boxes.device);
+        return Enumerable.Range(0, images.Count).Select(b => (
+            MultiBoxLoss.Coder.Decode(boxes[b], priors).clamp(0, Options.ImageSize).MoveToOuterDisposeScope(),
+            nn.functional.softmax(classes[b], -1)[.., 1..].MoveToOuterDisposeScope(),
+            coefficients[b].MoveToOuterDisposeScope(),
+            prototypes[b].MoveToOuterDisposeScope())).ToArray();
+    }
+
+    /// <summary>Inference forward (call <c>eval()</c> first): detections per image in its original pixels.</summary>
+    public YolactDetections[] Detect(IReadOnlyList<Tensor> images)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var candidates = Candidates(images);
         var results = new YolactDetections[images.Count];
         for (var b = 0; b < images.Count; b++)
         {
             var (height, width) = (images[b].shape[1], images[b].shape[2]);
-            var decoded = MultiBoxLoss.Coder.Decode(boxes[b], priors).clamp(0, Options.ImageSize);
-            var scores = nn.functional.softmax(classes[b], -1)[.., 1..];
+            var (decoded, scores, coefficients, prototypes) = candidates[b];
             var (keep, labels, kept) = FastNms.Apply(decoded, scores, Options.ScoreThreshold, Options.NmsIouThreshold, Options.NmsTopK, Options.MaxDetections);
             var imageBoxes = decoded.index_select(0, keep) / ToInput(images[b]);
             // Assembled at prototype resolution, upsampled, then cropped in image pixels: the same order as the C#
             // assembly the served model uses (PrototypeMaskAssembly), so a mask never spills out of its box.
-            var logits = MaskAssembly.Logits(prototypes[b], coefficients[b].index_select(0, keep));
+            var logits = MaskAssembly.Logits(prototypes, coefficients.index_select(0, keep));
             var imageLogits = logits.shape[0] == 0
                 ? zeros(0, height, width)
                 : nn.functional.interpolate(logits.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0);
