@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CloudSeg.Storage;
+using CloudSeg.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -55,8 +56,19 @@ public sealed partial class GalleryStateTests(StackFixture stack)
         await Expect(page.Locator("[data-testid=gallery-count]")).ToContainTextAsync($"{names.Length} shown");
         await Expect(Tile(page, names[0])).ToBeInViewportAsync();
 
-        await page.EvaluateAsync("() => window.scrollTo(0, document.documentElement.scrollHeight)");
+        // To the end of the page, again while the grid still grows (Virtualize adds its lines as they are provided).
         var last = Tile(page, names[^1]);
+        await Eventually.TrueAsync(async () =>
+        {
+            await page.EvaluateAsync("() => window.scrollTo(0, document.documentElement.scrollHeight)");
+            return await page.EvaluateAsync<bool>($$"""
+                () => {
+                    const tile = document.querySelector("[data-testid=gallery-tile][data-name='{{names[^1]}}']");
+                    const r = tile?.getBoundingClientRect();
+                    return !!r && r.bottom > 0 && r.top < innerHeight;
+                }
+                """);
+        }, "the last tile to be scrolled into view", TimeSpan.FromSeconds(30));
         await Expect(last).ToBeInViewportAsync();
         await Expect(page).ToHaveURLAsync(AtParameter());
         var place = page.Url;

@@ -26,6 +26,7 @@ export function dispose(element) {
 // as the user scrolls, so Back from a detail page, a reload or a shared link returns to the same place. Written here,
 // synchronously: a round trip through the server could land after a click has already moved on to the detail page.
 const scrollHandlers = new Map();
+const restorers = new Map();
 
 /** Scrolls to tile restoreAt (if any) once the grid is tall enough, then follows scrolling. */
 export function observeScroll(element, dotnet, rowHeight, restoreAt) {
@@ -57,25 +58,37 @@ export function observeScroll(element, dotnet, rowHeight, restoreAt) {
     }
     const target = () => element.getBoundingClientRect().top + window.scrollY + Math.floor(restoreAt / columns()) * rowHeight;
     const reachable = () => document.documentElement.scrollHeight - window.innerHeight >= target();
-    const restore = () => {
+    // Virtualize sizes its spacers after the rows arrive, and the filter card above may still grow (class hints): keep
+    // the remembered line at the top on every layout change until the user takes over.
+    const inputs = ['wheel', 'touchstart', 'keydown', 'pointerdown'];
+    let started = false;
+    const follow = () => {
+        if (!reachable()) return;
         window.scrollTo(0, target());
-        start();
+        if (!started) {
+            started = true;
+            start();
+        }
     };
-    if (reachable()) {
-        restore();
-        return;
-    }
-    // Virtualize sizes its spacers after the rows arrive: scroll once the grid has grown tall enough (or stops growing).
-    let resizes = 0;
-    const observer = new ResizeObserver(() => {
-        if (!reachable() && ++resizes < 20) return;
+    const observer = new ResizeObserver(follow);
+    const settle = () => {
         observer.disconnect();
-        restore();
-    });
+        restorers.delete(element);
+        inputs.forEach(type => window.removeEventListener(type, settle, true));
+        if (!started) {
+            started = true;
+            start();
+        }
+    };
+    inputs.forEach(type => window.addEventListener(type, settle, { capture: true, passive: true }));
+    restorers.set(element, settle);
     observer.observe(element);
+    observer.observe(document.body);
+    follow();
 }
 
 export function stopScroll(element) {
+    restorers.get(element)?.();
     const handler = scrollHandlers.get(element);
     if (handler) window.removeEventListener('scroll', handler);
     scrollHandlers.delete(element);
