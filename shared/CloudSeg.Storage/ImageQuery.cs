@@ -27,6 +27,9 @@ public sealed record ImageQuery
     public DateTimeOffset? UploadedAfter { get; init; }
     public DateTimeOffset? UploadedBefore { get; init; }
 
+    /// <summary>Only rows written at or after this time (the table's own <c>Timestamp</c>): new rows and changed ones.</summary>
+    public DateTimeOffset? ChangedSince { get; init; }
+
     /// <summary>The OData filter for this query (always restricted to the uploads partition).</summary>
     public string ToFilter()
     {
@@ -43,6 +46,7 @@ public sealed record ImageQuery
         if (MinTopScore is { } minScore) clauses.Add(TableClient.CreateQueryFilter($"TopScore ge {minScore}"));
         if (UploadedAfter is { } after) clauses.Add(TableClient.CreateQueryFilter($"UploadedAt ge {after}"));
         if (UploadedBefore is { } before) clauses.Add(TableClient.CreateQueryFilter($"UploadedAt lt {before}"));
+        if (ChangedSince is { } since) clauses.Add(TableClient.CreateQueryFilter($"Timestamp ge {since}"));
         return string.Join(" and ", clauses);
     }
 }

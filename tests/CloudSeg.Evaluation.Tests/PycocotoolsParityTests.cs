@@ -33,8 +33,10 @@ public sealed class PycocotoolsParityTests
     {
         var groundTruth = await CocoDatasetJson.ReadFileAsync(Path.Combine(FixtureDirectory, "gt.json"));
 
-        var (plain, rescored) = CocoEvaluator.EvaluateWithMaskIouRescoring(groundTruth, ReadResults("full"), iouType);
+        var report = EvaluationReport.Evaluate(groundTruth, ReadResults("full"), [iouType]);
 
+        var plain = Assert.Single(report.Columns, c => !c.Rescored).Summary;
+        var rescored = Assert.Single(report.Columns, c => c.Rescored).Summary;
         AssertStats(Expected($"full_{Name(iouType)}"), plain.Stats);
         AssertStats(Expected($"full_{Name(iouType)}_rescored"), rescored.Stats);
         Assert.NotEqual(plain.AP, rescored.AP);

@@ -27,6 +27,21 @@ public sealed class GalleryService(CloudSegStorage storage, IOptions<DashboardOp
         return new ImagePage(rows, token);
     }
 
+    /// <summary>
+    /// Rows matching <paramref name="filter"/> that were written at or after <paramref name="since"/>: new uploads and
+    /// status changes, so an open gallery follows the index without a reload. Table storage evaluates the Timestamp
+    /// clause itself, so only the changed rows travel.
+    /// </summary>
+    public async Task<IReadOnlyList<ImageIndexEntity>> GetChangedAsync(GalleryFilter filter, DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = new List<ImageIndexEntity>();
+        await foreach (var row in storage.QueryImagesAsync(filter.ToQuery() with { ChangedSince = since }, ct: ct))
+        {
+            if (filter.MatchesName(row)) rows.Add(row);
+        }
+        return rows;
+    }
+
     /// <summary>The current rows of <paramref name="blobNames"/> (missing rows are left out), read in parallel.</summary>
     public async Task<IReadOnlyDictionary<string, ImageIndexEntity>> GetRowsAsync(IReadOnlyCollection<string> blobNames, CancellationToken ct)
     {

@@ -36,9 +36,11 @@ public sealed class OperationsService(CloudSegStorage storage, IOptions<Dashboar
         var finished = rows.Where(r => r.IsFinished).ToList();
         var processed = rows.Where(r => r.Status == ImageStatus.Succeeded && r.ProcessedAt is not null).ToList();
 
-        // Throughput over the span the work actually covered (capped by the window), so a burst is not diluted by idle hours.
-        var first = processed.Select(r => r.ProcessedAt!.Value).DefaultIfEmpty(now).Min();
-        var minutes = Math.Max((now - first).TotalMinutes, 1);
+        // Throughput over the span the work covered, first to last processed image (at least a minute): a burst is not
+        // diluted by idle hours, and the figure stays put while nothing happens (measured up to "now", it fell on every
+        // reload of an idle system).
+        var times = processed.Select(r => r.ProcessedAt!.Value).ToList();
+        var minutes = times.Count == 0 ? 1 : Math.Max((times.Max() - times.Min()).TotalMinutes, 1);
         var perMinute = processed.Count / Math.Min(minutes, window.TotalMinutes);
 
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -3,16 +3,13 @@ using System.Reflection;
 namespace CloudSeg.Functions.Models;
 
 /// <summary>
-/// Finds the model package shipped with the app: the trained default, or the test model until there is one. Looked
-/// for above the app folder (a deployed app carries models/default), the working directory and the clone it was built from.
+/// Finds the model package shipped with the app, models/default (never a test fixture: a random-weights model must
+/// not serve real uploads by accident; tests name theirs in Models:BundledModelDirectory). Looked for above the app
+/// folder (a deployed app carries models/default), the working directory and the clone it was built from.
 /// </summary>
 public static class BundledModel
 {
-    private static readonly string[] Candidates =
-    [
-        Path.Combine("models", "default"),
-        Path.Combine("tests", "fixtures", "models", "torchvision-tiny"),
-    ];
+    private static readonly string Candidate = Path.Combine("models", "default");
 
     public static string Locate(ModelHostingOptions options)
     {
@@ -23,19 +20,16 @@ public static class BundledModel
             return Path.GetFullPath(options.BundledModelDirectory);
         }
         var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), BuiltFromClone() }.OfType<string>().ToArray();
-        foreach (var candidate in Candidates)
+        foreach (var start in starts)
         {
-            foreach (var start in starts)
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    var path = Path.Combine(dir.FullName, candidate);
-                    if (HasModel(path)) return path;
-                }
+                var path = Path.Combine(dir.FullName, Candidate);
+                if (HasModel(path)) return path;
             }
         }
         throw new DirectoryNotFoundException(
-            "No bundled model: set Models:BundledModelDirectory, or run from a clone that has models/default or the test model.");
+            "No bundled model: set Models:BundledModelDirectory, or run from a clone that has models/default.");
     }
 
     /// <summary>The clone this build came from (development builds), or null for a published build.</summary>

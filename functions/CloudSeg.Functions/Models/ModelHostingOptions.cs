@@ -12,8 +12,8 @@ public sealed class ModelHostingOptions
     public string CacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "cloudseg-models");
 
     /// <summary>
-    /// The bundled model package served while the registry is empty. Empty = search <c>models/default</c>, then the
-    /// test model <c>tests/fixtures/models/torchvision-tiny</c>, above the app folder and the working directory.
+    /// The bundled model package served while the registry is empty. Empty = search <c>models/default</c> above the app
+    /// folder, the working directory and the clone the build came from.
     /// </summary>
     public string? BundledModelDirectory { get; set; }
 

@@ -46,18 +46,6 @@ public static class CocoEvaluator
         return new CocoEvalSummary(iouType, Summarize(precision, recall, parameters));
     }
 
-    /// <summary>
-    /// Evaluates twice: with the detections' own scores, and with scores rescored by their predicted mask IoU
-    /// (score × mask_iou, Mask Scoring R-CNN). Detections without <c>mask_iou</c> keep their score.
-    /// </summary>
-    public static (CocoEvalSummary Plain, CocoEvalSummary Rescored) EvaluateWithMaskIouRescoring(
-        CocoDataset groundTruth,
-        IReadOnlyList<CocoResult> detections,
-        IouType iouType,
-        CocoEvalParameters? parameters = null) =>
-        (Evaluate(groundTruth, detections, iouType, parameters),
-         Evaluate(groundTruth, MaskIouRescoring.Apply(detections), iouType, parameters));
-
     private static Dictionary<(long ImageId, int CategoryId), List<EvalInstance>> GroupByImageAndCategory(IEnumerable<EvalInstance> instances)
     {
         var groups = new Dictionary<(long, int), List<EvalInstance>>();

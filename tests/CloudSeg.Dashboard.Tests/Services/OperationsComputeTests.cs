@@ -40,6 +40,20 @@ public sealed class OperationsComputeTests
     }
 
     [Fact]
+    public void Figures_stay_put_while_nothing_happens()
+    {
+        var rows = Enumerable.Range(0, 30).Select(i => Row(ImageStatus.Succeeded, i % 6, totalMs: 100 + i, classes: "circle")).ToList();
+
+        var atOnce = OperationsService.Compute(rows, TimeSpan.FromHours(24), Now, 0, 0);
+        var anHourLater = OperationsService.Compute(rows, TimeSpan.FromHours(24), Now.AddHours(1), 0, 0);
+
+        Assert.Equal(30 / 5.0, atOnce.ImagesPerMinute, 6); // 30 images processed over 5 minutes
+        Assert.Equal(atOnce.ImagesPerMinute, anHourLater.ImagesPerMinute);
+        Assert.Equal(atOnce.TotalLatency, anHourLater.TotalLatency);
+        Assert.Equal(atOnce.ProcessedPerBucket, anHourLater.ProcessedPerBucket);
+    }
+
+    [Fact]
     public void No_rows_gives_zeros_not_errors()
     {
         var s = OperationsService.Compute([], TimeSpan.FromHours(1), Now, 0, 0);
