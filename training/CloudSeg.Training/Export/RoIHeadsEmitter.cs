@@ -18,11 +18,14 @@ public static class RoIHeadsEmitter
     private static readonly float[] BoxCoderWeights = [10, 10, 5, 5];
 
     public static GraphDetections Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
-        IReadOnlyList<string> features, long channels, string proposals, TransformedImage image)
+        IReadOnlyList<string> features, string proposals, TransformedImage image)
     {
-        var pooled = RoIAlignEmitter.Emit(g, features, channels, proposals, PooledSize, config.RoIAlignAligned);
-        var x = g.Flatten(pooled);
-        x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc6.weight"), w.Initializer("roi_heads.box_head.fc6.bias")));
+        // fc6 runs on each level's pooled rows, so only its [N, representation] output goes back into proposal order.
+        var fc6Weight = w.Initializer("roi_heads.box_head.fc6.weight");
+        var fc6Bias = w.Initializer("roi_heads.box_head.fc6.bias");
+        var x = RoIAlignEmitter.PoolPerLevel(g, features, proposals, PooledSize, config.RoIAlignAligned)
+            .InBoxOrder(g, pooled => g.Linear(g.Flatten(pooled), fc6Weight, fc6Bias));
+        x = g.Relu(x);
         x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc7.weight"), w.Initializer("roi_heads.box_head.fc7.bias")));
         var logits = g.Linear(x, w.Initializer("roi_heads.box_predictor.cls_score.weight"), w.Initializer("roi_heads.box_predictor.cls_score.bias"));
         var deltas = g.Linear(x, w.Initializer("roi_heads.box_predictor.bbox_pred.weight"), w.Initializer("roi_heads.box_predictor.bbox_pred.bias"));
