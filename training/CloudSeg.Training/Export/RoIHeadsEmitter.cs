@@ -7,7 +7,7 @@ namespace CloudSeg.Training.Export;
 public sealed record GraphDetections(string Boxes, string Scores, string Labels);
 
 /// <summary>
-/// The box branch of torchvision's RoIHeads at inference: 7×7 RoIAlign, TwoMLPHead, FastRCNNPredictor and
+/// The box branch of torchvision's RoIHeads at inference: 7×7 RoIAlign, the box head, FastRCNNPredictor and
 /// postprocess_detections (softmax, class-specific decoding, clip, score threshold, small-box removal,
 /// per-class NMS, top detections_per_img).
 /// </summary>
@@ -21,9 +21,7 @@ public static class RoIHeadsEmitter
         IReadOnlyList<string> features, long channels, string proposals, TransformedImage image)
     {
         var pooled = RoIAlignEmitter.Emit(g, features, channels, proposals, PooledSize, config.RoIAlignAligned);
-        var x = g.Flatten(pooled);
-        x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc6.weight"), w.Initializer("roi_heads.box_head.fc6.bias")));
-        x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc7.weight"), w.Initializer("roi_heads.box_head.fc7.bias")));
+        var x = BoxHeadEmitter.Emit(g, w, pooled);
         var logits = g.Linear(x, w.Initializer("roi_heads.box_predictor.cls_score.weight"), w.Initializer("roi_heads.box_predictor.cls_score.bias"));
         var deltas = g.Linear(x, w.Initializer("roi_heads.box_predictor.bbox_pred.weight"), w.Initializer("roi_heads.box_predictor.bbox_pred.bias"));
         var classCount = w["roi_heads.box_predictor.cls_score.weight"].shape[0];
