@@ -1,5 +1,8 @@
+using CloudSeg.Training.Detection;
 using CloudSeg.Training.Export;
 using CloudSeg.Training.Import;
+using static TorchSharp.torch;
+using static CloudSeg.Training.Tests.ExportTestSupport;
 
 namespace CloudSeg.Training.Tests;
 
@@ -34,6 +37,25 @@ public sealed class TorchvisionModelPullV2Tests(TorchvisionV2WeightsFile weights
         var hash = Path.GetFileNameWithoutExtension(weights.WeightsPath).Split('-')[^1];
         Assert.Equal($"maskrcnn_resnet50_fpn_v2-{hash}", result.Card.Version);
         TorchvisionModelPullTests.AssertDetectsWhatTorchvisionDetected(weights.Expected, output);
+    }
+
+    /// <summary>Our TorchSharp modules themselves (what fine-tuning from v2 would train), not only the exported graph.</summary>
+    [Fact]
+    public void Our_v2_model_with_the_file_loaded_detects_what_torchvision_detected()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaskRcnn(TorchvisionCocoModel.Find(V2).Options);
+        var state = PyTorchStateDictFile.Read(weights.WeightsPath);
+        var report = StateDictImporter.Load(model, state);
+        Assert.True(report.IsExact, report.ToString());
+        model.eval();
+        var expected = SafeTensorsFile.Open(weights.Expected).ReadAll();
+
+        var detections = model.Detect([expected["image"]])[0];
+
+        AssertSameDetections("v2", (expected["boxes"], expected["labels"], expected["scores"], expected["masks"], null),
+            new Dictionary<string, Tensor> { ["boxes"] = detections.Boxes, ["labels"] = detections.Labels, ["scores"] = detections.Scores, ["masks"] = detections.Masks },
+            1e-3f);
     }
 
     [Fact]
