@@ -11,13 +11,14 @@ public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
 
     readonly int _skippedStages;
 
-    public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers, int firstLevel = 2)
+    public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers, int firstLevel = 2,
+        bool fpnBatchNorm = false)
         : base(nameof(BackboneWithFpn))
     {
         body = new ResNet(depth, norm, baseWidth);
         body.FreezeLayers(trainableLayers);
         _skippedStages = firstLevel - 2;
-        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels);
+        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels, fpnBatchNorm);
         RegisterComponents();
     }
 
