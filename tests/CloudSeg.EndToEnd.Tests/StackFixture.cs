@@ -8,7 +8,7 @@ namespace CloudSeg.EndToEnd.Tests;
 /// The whole product on loopback: a private Azurite, the functions' local runner serving the bundled test model, the
 /// dashboard (local mode, because storage is the emulator), and a headless Debian Chromium driven by Playwright.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(90);
     private readonly AzuriteFixture _azurite = new();
@@ -23,6 +23,12 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Where screenshots go: the test output folder (a CI artifact); good ones are copied to docs/screenshots by hand.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>
+    /// The torchvision test model, whatever models/default holds: the pictures the tests drop are chosen from its
+    /// expected.json, so the instances they toggle are known to exist.
+    /// </summary>
+    protected virtual string BundledModelDirectory => TestImages.ModelDirectory;
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -32,9 +38,7 @@ public sealed class StackFixture : IAsyncLifetime
 
         var runnerStart = HostProcess.StartAsync("LocalRunner", new Dictionary<string, string>(storageSetting)
         {
-            // The torchvision test model, whatever models/default holds: the pictures the tests drop are chosen from its
-            // expected.json, so the instances they toggle are known to exist.
-            ["Models:BundledModelDirectory"] = TestImages.ModelDirectory,
+            ["Models:BundledModelDirectory"] = BundledModelDirectory,
             ["Models:CacheDirectory"] = _modelCache,
             ["LocalRunner:RunTrainingSchedule"] = "false",
         }, HostStartTimeout);
@@ -43,6 +47,8 @@ public sealed class StackFixture : IAsyncLifetime
             ["Dashboard:StatusPollInterval"] = "00:00:00.5",
             // Long enough to press "Undo" on a loaded machine, short enough to watch the deletion happen.
             ["Dashboard:DeleteUndoWindow"] = "00:00:06",
+            // Small gallery pages, so a few test images already span several and paging is exercised.
+            ["Dashboard:GalleryPageSize"] = "8",
         }, HostStartTimeout);
         Runner = await runnerStart;
         Dashboard = await dashboardStart;
