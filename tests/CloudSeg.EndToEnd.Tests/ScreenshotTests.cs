@@ -26,12 +26,7 @@ public sealed class ScreenshotTests(BundledModelStackFixture stack)
             await Expect(page.Locator(ready).First).ToBeVisibleAsync();
             if (name == "gallery")
             {
-                // Every thumbnail in view has loaded (they load lazily).
-                await Eventually.TrueAsync(() => page.EvaluateAsync<bool>("""
-                    () => [...document.querySelectorAll('img.gallery-thumb')]
-                        .filter(i => i.getBoundingClientRect().top < innerHeight)
-                        .every(i => i.complete && i.naturalWidth > 0)
-                    """), "the thumbnails in view to load");
+                await ImagesInViewLoadedAsync(page, "img.gallery-thumb"); // thumbnails load lazily
             }
             if (name == "detail")
             {
@@ -39,8 +34,22 @@ public sealed class ScreenshotTests(BundledModelStackFixture stack)
                 await Expect(page.Locator("[data-testid=instance-row-0]")).ToBeVisibleAsync();
             }
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{device}.png") });
+            if (name == "detail")
+            {
+                await page.Locator(".mud-tab", new() { HasText = "Input | segmented output" }).ClickAsync();
+                await Expect(page.Locator("[data-testid=side-by-side] img").Nth(1)).ToBeVisibleAsync();
+                await ImagesInViewLoadedAsync(page, "[data-testid=side-by-side] img");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"side-by-side-{device}.png") });
+            }
         }
     }
+
+    private static Task ImagesInViewLoadedAsync(Microsoft.Playwright.IPage page, string selector) =>
+        Eventually.TrueAsync(() => page.EvaluateAsync<bool>("""
+            s => [...document.querySelectorAll(s)]
+                .filter(i => i.getBoundingClientRect().top < innerHeight)
+                .every(i => i.complete && i.naturalWidth > 0)
+            """, selector), $"the pictures in view ({selector}) to load");
 
     /// <summary>
     /// Uploads samples/ (as `cloudseg up` does) and one broken picture, waits until they are processed, and returns the

@@ -29,6 +29,9 @@ public class StackFixture : IAsyncLifetime
     /// </summary>
     protected virtual string BundledModelDirectory => TestImages.ModelDirectory;
 
+    /// <summary>The runner's own settings; by default it never starts training (its schedule is off).</summary>
+    protected virtual void ConfigureRunner(Dictionary<string, string> settings) => settings["LocalRunner:RunTrainingSchedule"] = "false";
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -36,12 +39,13 @@ public class StackFixture : IAsyncLifetime
         await Storage.EnsureCreatedAsync();
         var storageSetting = new Dictionary<string, string> { ["Storage:ConnectionString"] = _azurite.ConnectionString };
 
-        var runnerStart = HostProcess.StartAsync("LocalRunner", new Dictionary<string, string>(storageSetting)
+        var runnerSettings = new Dictionary<string, string>(storageSetting)
         {
             ["Models:BundledModelDirectory"] = BundledModelDirectory,
             ["Models:CacheDirectory"] = _modelCache,
-            ["LocalRunner:RunTrainingSchedule"] = "false",
-        }, HostStartTimeout);
+        };
+        ConfigureRunner(runnerSettings);
+        var runnerStart = HostProcess.StartAsync("LocalRunner", runnerSettings, HostStartTimeout);
         var dashboardStart = HostProcess.StartAsync("Dashboard", new Dictionary<string, string>(storageSetting)
         {
             ["Dashboard:StatusPollInterval"] = "00:00:00.5",
@@ -80,7 +84,7 @@ public class StackFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
