@@ -32,6 +32,7 @@ public sealed partial class RetrainJourneyTests(RetrainingStackFixture stack)
         var progress = page.Locator("[data-testid=active-run-progress]");
         await Expect(progress).ToContainTextAsync(TrainingStep(), new() { Timeout = job });
         await Expect(page.Locator("[data-testid=active-run-status]")).ToHaveTextAsync(TrainingRunStatus.Started);
+        await Expect(page.Locator("[data-testid=live-loss-chart]")).ToBeVisibleAsync(); // two or more steps seen live
         await Expect(retrain).ToBeDisabledAsync();
 
         // The end: no active run, the job's outcome in the table, and "Retrain now" offered again.
