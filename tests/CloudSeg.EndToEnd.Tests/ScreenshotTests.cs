@@ -30,9 +30,17 @@ public sealed class ScreenshotTests(BundledModelStackFixture stack)
             }
             if (name == "detail")
             {
-                // The masks are painted on the canvas (at least one instance row, the overlay drawn).
-                await Expect(page.Locator("[data-testid=instance-row-0]")).ToBeVisibleAsync();
+                // The masks are painted on the canvas.
+                await Expect(page.Locator("[data-testid=instance-row-0]")).ToBeAttachedAsync();
+                await Eventually.TrueAsync(() => page.EvaluateAsync<bool>("""
+                    () => {
+                        const c = document.querySelector('[data-testid=overlay-canvas]');
+                        return c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);
+                    }
+                    """), "the masks to be painted");
             }
+            // The heading keeps the focus ring navigation gave it; a picture of the page needs none.
+            await page.EvaluateAsync("() => document.activeElement?.blur()");
             await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{device}.png") });
             if (name == "detail")
             {

@@ -81,6 +81,8 @@ public class StackFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
+        // A first page load (prerendering on a host that has only just started) takes longer than that on a busy machine.
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 
