@@ -25,8 +25,9 @@ public sealed partial class RetrainJourneyTests(RetrainingStackFixture stack)
         var retrain = page.Locator("[data-testid=retrain-now]");
         await retrain.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Retrain", Exact = true }).ClickAsync(); // the confirmation
+        await Expect(page.Locator("[data-testid=retrain-blocked]")).ToBeVisibleAsync();
         await Expect(retrain).ToBeDisabledAsync();
-        var run = (await stack.Storage.ListTrainingRunsAsync(1)).Single();
+        var run = await Eventually.ValueAsync(async () => (await stack.Storage.ListTrainingRunsAsync(1)).SingleOrDefault(), "the requested run");
 
         // Live: the runner started the job, which reports its steps and losses while it trains.
         var progress = page.Locator("[data-testid=active-run-progress]");

@@ -54,8 +54,20 @@ public class StackFixture : IAsyncLifetime
             // Small gallery pages, so a few test images already span several and paging is exercised.
             ["Dashboard:GalleryPageSize"] = "8",
         }, HostStartTimeout);
-        Runner = await runnerStart;
-        Dashboard = await dashboardStart;
+        try
+        {
+            await Task.WhenAll(runnerStart, dashboardStart);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the host that did start.
+            foreach (var started in new[] { runnerStart, dashboardStart }.Where(t => t.IsCompletedSuccessfully))
+                await started.Result.DisposeAsync();
+            await _azurite.DisposeAsync();
+            throw;
+        }
+        Runner = runnerStart.Result;
+        Dashboard = dashboardStart.Result;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
