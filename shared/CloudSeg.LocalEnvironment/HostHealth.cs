@@ -26,6 +26,11 @@ public static class HostHealth
             {
                 return false;
             }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // One slow answer (a host still starting on a busy machine) is not a failure: ask again until the timeout.
+                return false;
+            }
         }, $"the {name} host to answer {health}", timeout, ct).ConfigureAwait(false);
     }
 }

@@ -8,35 +8,19 @@ namespace CloudSeg.EndToEnd.Tests;
 
 /// <summary>
 /// Every page on a phone (390×844) and a desktop (1400×900): none scrolls sideways, and axe-core finds no serious or
-/// critical accessibility problem. Each page is also photographed for docs/screenshots.
+/// critical accessibility problem. (docs/screenshots come from <see cref="ScreenshotTests"/>, with the bundled model.)
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class EveryPageTests(StackFixture stack)
 {
-    public static TheoryData<string, int, int> Viewports => new() { { "phone", 390, 844 }, { "desktop", 1400, 900 } };
-
     [Theory]
-    [MemberData(nameof(Viewports))]
+    [MemberData(nameof(DashboardPages.Viewports), MemberType = typeof(DashboardPages))]
     public async Task Every_page_fits_the_window_and_passes_axe(string device, int width, int height)
     {
         var (succeeded, failed) = await SampleImagesAsync();
         var page = await stack.NewPageAsync(width, height);
-        var pages = new (string Name, string Path, string ReadySelector)[]
-        {
-            // Succeeded images only: the stack's other tests leave failures whose tiles have no thumbnail, and
-            // thumbnails below the fold load lazily (not visible until scrolled to).
-            ("gallery", "/?status=succeeded", "[data-testid=gallery-tile] img.gallery-thumb"),
-            ("upload", "/upload", "[data-testid=drop-zone]"),
-            ("failures", "/failures", "[data-testid=failure-name]"),
-            ("models", "/models", "[data-testid=model-card]"),
-            ("training", "/training", "[data-testid=retrain-now]"),
-            ("operations", "/operations", "[data-testid=ops-status]"),
-            ("detail", PageExtensions.DetailPath(succeeded), "[data-testid=overlay-canvas]"),
-            ("detail-failed", PageExtensions.DetailPath(failed), "[data-testid=failure-reason]"),
-            ("not-found", "/no-such-page", "h1"),
-        };
         var problems = new List<string>();
-        foreach (var (name, path, ready) in pages)
+        foreach (var (_, path, ready) in DashboardPages.All(succeeded, failed))
         {
             await page.OpenAsync(path);
             await Expect(page.Locator(ready).First).ToBeVisibleAsync();
@@ -52,7 +36,6 @@ public sealed class EveryPageTests(StackFixture stack)
                 var nodes = string.Join(" | ", violation.Nodes.Take(3).Select(n => n.Html));
                 problems.Add($"{path}: {violation.Id} ({violation.Impact}) {violation.Help}: {nodes}");
             }
-            await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, $"{name}-{device}.png"), FullPage = false });
         }
         Assert.True(problems.Count == 0, $"{device} {width}×{height}:\n" + string.Join('\n', problems));
     }

@@ -12,7 +12,7 @@ namespace CloudSeg.EndToEnd.Tests;
 [Collection(StackCollection.Name)]
 public sealed class FailuresPageTests(StackFixture stack)
 {
-    private const int Failures = 75; // more than Dashboard:GalleryPageSize (60), far more than the 10 rows once shown
+    private const int Failures = 75; // more than one server page (60 by default, 8 in the stack), far more than the 10 rows once shown
 
     [Fact]
     public async Task Every_failure_is_listed_newest_first_and_a_deleted_selection_can_be_undone()

@@ -8,7 +8,7 @@ namespace CloudSeg.EndToEnd.Tests;
 /// The whole product on loopback: a private Azurite, the functions' local runner serving the bundled test model, the
 /// dashboard (local mode, because storage is the emulator), and a headless Debian Chromium driven by Playwright.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public class StackFixture : IAsyncLifetime
 {
     private static readonly TimeSpan HostStartTimeout = TimeSpan.FromSeconds(90);
     private readonly AzuriteFixture _azurite = new();
@@ -23,6 +23,15 @@ public sealed class StackFixture : IAsyncLifetime
     /// <summary>Where screenshots go: the test output folder (a CI artifact); good ones are copied to docs/screenshots by hand.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>
+    /// The torchvision test model, whatever models/default holds: the pictures the tests drop are chosen from its
+    /// expected.json, so the instances they toggle are known to exist.
+    /// </summary>
+    protected virtual string BundledModelDirectory => TestImages.ModelDirectory;
+
+    /// <summary>The runner's own settings; by default it never starts training (its schedule is off).</summary>
+    protected virtual void ConfigureRunner(Dictionary<string, string> settings) => settings["LocalRunner:RunTrainingSchedule"] = "false";
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -30,22 +39,35 @@ public sealed class StackFixture : IAsyncLifetime
         await Storage.EnsureCreatedAsync();
         var storageSetting = new Dictionary<string, string> { ["Storage:ConnectionString"] = _azurite.ConnectionString };
 
-        var runnerStart = HostProcess.StartAsync("LocalRunner", new Dictionary<string, string>(storageSetting)
+        var runnerSettings = new Dictionary<string, string>(storageSetting)
         {
-            // The torchvision test model, whatever models/default holds: the pictures the tests drop are chosen from its
-            // expected.json, so the instances they toggle are known to exist.
-            ["Models:BundledModelDirectory"] = TestImages.ModelDirectory,
+            ["Models:BundledModelDirectory"] = BundledModelDirectory,
             ["Models:CacheDirectory"] = _modelCache,
-            ["LocalRunner:RunTrainingSchedule"] = "false",
-        }, HostStartTimeout);
+        };
+        ConfigureRunner(runnerSettings);
+        var runnerStart = HostProcess.StartAsync("LocalRunner", runnerSettings, HostStartTimeout);
         var dashboardStart = HostProcess.StartAsync("Dashboard", new Dictionary<string, string>(storageSetting)
         {
             ["Dashboard:StatusPollInterval"] = "00:00:00.5",
             // Long enough to press "Undo" on a loaded machine, short enough to watch the deletion happen.
             ["Dashboard:DeleteUndoWindow"] = "00:00:06",
+            // Small gallery pages, so a few test images already span several and paging is exercised.
+            ["Dashboard:GalleryPageSize"] = "8",
         }, HostStartTimeout);
-        Runner = await runnerStart;
-        Dashboard = await dashboardStart;
+        try
+        {
+            await Task.WhenAll(runnerStart, dashboardStart);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the host that did start.
+            foreach (var started in new[] { runnerStart, dashboardStart }.Where(t => t.IsCompletedSuccessfully))
+                await started.Result.DisposeAsync();
+            await _azurite.DisposeAsync();
+            throw;
+        }
+        Runner = runnerStart.Result;
+        Dashboard = dashboardStart.Result;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -71,10 +93,12 @@ public sealed class StackFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
+        // A first page load (prerendering on a host that has only just started) takes longer than that on a busy machine.
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();

@@ -5,15 +5,16 @@ using static Microsoft.Playwright.Assertions;
 namespace CloudSeg.EndToEnd.Tests;
 
 /// <summary>
-/// The training and models pages in a real browser against the real dashboard. The functions' schedule is off in this
-/// stack, so the test writes the run row the way the training job does (status, step, loss, then the outcome) and
-/// watches the page follow it without a reload.
+/// The training and models pages in a real browser against the real dashboard, for what a real job cannot be made to
+/// do on cue: the functions' schedule is off in this stack, so the test ends the request with a failure and its log the
+/// way the runner records one (real failures, a killed job and bad data, are made in RetrainingGuardTests), and shows
+/// a registry entry with chosen figures. <see cref="RetrainJourneyTests"/> follows a real run from the button to its decision.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class TrainingPageTests(StackFixture stack)
 {
     [Fact]
-    public async Task Training_page_shows_data_and_schedule_blocks_a_second_request_and_follows_a_run_to_its_failure()
+    public async Task Training_page_shows_data_and_schedule_blocks_a_second_request_and_shows_a_failed_runs_reason_and_log()
     {
         // Another test's request must not block "Retrain now" here: end it as the functions would.
         foreach (var stale in (await stack.Storage.ListTrainingRunsAsync(50)).Where(r => r.IsActive()))
@@ -46,21 +47,9 @@ public sealed class TrainingPageTests(StackFixture stack)
         var run = (await stack.Storage.ListTrainingRunsAsync(1)).Single();
         Assert.Equal((TrainingRunStatus.Requested, "manual"), (run.Status, run.Trigger));
 
-        // The job's progress reaches the open page without a reload.
-        run.Status = TrainingRunStatus.Started;
-        (run.Step, run.TotalSteps, run.Loss) = (5, 30, 0.9);
-        await stack.Storage.SaveTrainingRunAsync(run);
-        var progress = page.Locator("[data-testid=active-run-progress]");
-        await Expect(progress).ToContainTextAsync("step 5 / 30 · loss 0.900");
-        (run.Step, run.Loss) = (12, 0.7);
-        await stack.Storage.SaveTrainingRunAsync(run);
-        await Expect(progress).ToContainTextAsync("step 12 / 30 · loss 0.700");
-        await Expect(page.Locator("[data-testid=live-loss-chart]")).ToBeVisibleAsync();
-        await Expect(retrain).ToBeDisabledAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(StackFixture.ScreenshotFolder, "training-live.png"), FullPage = true });
-
         // A failed run shows its reason and the end of its log, and a new run may be requested again.
         run.Status = TrainingRunStatus.Failed;
+        (run.Step, run.TotalSteps, run.Loss) = (12, 30, 0.7);
         run.Error = "The training job exited with code 1.";
         run.LogTail = "step 12 loss 0.700\nout of memory at step 13";
         await stack.Storage.SaveTrainingRunAsync(run);
