@@ -1,7 +1,3 @@
-using CloudSeg.Core.Coco;
-using CloudSeg.Core.Imaging;
-using CloudSeg.Datasets.Shapes;
-using CloudSeg.Evaluation.Coco;
 using CloudSeg.Evaluation.Metrics;
 using CloudSeg.Inference;
 using CloudSeg.ModelCards;
@@ -30,18 +26,9 @@ public sealed class BundledYolactModelTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public async Task Bundled_yolact_segments_held_out_shapes_with_the_mask_AP_of_its_card()
     {
-        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 128, Seed = 1 })
-            .WriteAsync(_directory, [new ShapesSplit("train", 0), new ShapesSplit("val", 100)]);
-        var val = Path.Combine(_directory, "val");
-        var groundTruth = await CocoDatasetJson.ReadFileAsync(Path.Combine(val, "annotations.json"));
-
+        var val = await HeldOutShapes.WriteAsync(_directory);
         using var segmenter = Load(scoreThreshold: 0.05f);
-        var results = new List<CocoResult>();
-        foreach (var image in groundTruth.Images)
-        {
-            var segmentation = await segmenter.SegmentAsync(ImageDecoder.DecodeFile(Path.Combine(val, "images", image.FileName)));
-            results.AddRange(segmentation.Instances.Select(i => CocoResult.From(image.Id, i.CategoryId, i.Box, i.Score, i.Mask, i.MaskIou)));
-        }
+        var (groundTruth, results) = await HeldOutShapes.SegmentAsync(segmenter, Path.Combine(val, "annotations.json"), Path.Combine(val, "images"));
 
         var report = EvaluationReport.Evaluate(groundTruth, results, [IouType.Segm]);
         double ap = report.Columns.Single(c => !c.Rescored).Summary.AP;
@@ -54,17 +41,8 @@ public sealed class BundledYolactModelTests(ITestOutputHelper output) : IDisposa
     public async Task Bundled_yolact_finds_the_shapes_of_the_sample_pictures()
     {
         var samples = Path.Combine(RepoPaths.Root, "samples");
-        var groundTruth = await CocoDatasetJson.ReadFileAsync(Path.Combine(samples, "annotations.json"));
         using var segmenter = Load(scoreThreshold: 0.5f);
-
-        var results = new List<CocoResult>();
-        foreach (var image in groundTruth.Images)
-        {
-            var picture = ImageDecoder.DecodeFile(Path.Combine(samples, image.FileName));
-            var segmentation = await segmenter.SegmentAsync(picture);
-            Assert.All(segmentation.Instances, i => Assert.Equal((picture.Width, picture.Height), (i.Mask.Width, i.Mask.Height)));
-            results.AddRange(segmentation.Instances.Select(i => CocoResult.From(image.Id, i.CategoryId, i.Box, i.Score, i.Mask, i.MaskIou)));
-        }
+        var (groundTruth, results) = await HeldOutShapes.SegmentAsync(segmenter, Path.Combine(samples, "annotations.json"), samples);
 
         // Real detections, not just any: at IoU 0.5 most sample shapes are found with their class (0.631 when committed;
         // 13 detections for 17 shapes, one picture with none above 0.5).
