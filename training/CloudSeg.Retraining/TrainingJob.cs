@@ -8,9 +8,9 @@ namespace CloudSeg.Retraining;
 
 /// <summary>
 /// One training run from its row to its decision — what <c>cloudseg train-job</c> and the Azure training image run:
-/// mark the row started, download <c>datasets/</c> and the current model, train (fine-tuning the current model when
-/// it fits; the run's architecture is the request's, else the current model's), export and check the package, score candidate and current model on the same validation split through
-/// the inference engine, upload <c>models/&lt;run id&gt;/</c>, promote or keep by <see cref="PromotionRule"/>, and
+/// mark the row started, download <c>datasets/</c> and the current model, train (the request's architecture, else the
+/// current model's; fine-tuning the current model when it fits), export and check the package, score candidate and
+/// current model on the same validation split through the inference engine, upload <c>models/&lt;run id&gt;/</c>, promote or keep by <see cref="PromotionRule"/>, and
 /// write the final row. Any failure ends the row failed with the reason and the log's tail, and never touches the
 /// current model (promotion is the last step).
 /// </summary>
