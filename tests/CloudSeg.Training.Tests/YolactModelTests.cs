@@ -11,7 +11,7 @@ public sealed class YolactModelTests
     static YolactOptions TinyOptions() => YolactOptions.Small(numClasses: 3, imageSize: 128) with { PrototypeCount = 8, HeadChannels = 32 };
 
     [Fact]
-    public void Priors_follow_the_paper_one_per_aspect_ratio_on_every_cell_scaled_to_the_input()
+    public void Priors_follow_the_paper_one_per_aspect_ratio_on_every_cell_in_input_pixels()
     {
         using var priors = PriorGenerator.Generate([(2, 2), (1, 1)], 550, [24, 48], [1.0, 0.5, 2.0]);
 
