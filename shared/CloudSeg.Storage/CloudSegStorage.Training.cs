@@ -30,7 +30,12 @@ public sealed partial class CloudSegStorage
     /// Records a request for a training run (the functions start it on their next tick). Throws
     /// <see cref="InvalidOperationException"/> while another run is requested or running: one job at a time.
     /// </summary>
-    public async Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, CancellationToken ct = default)
+    public Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, CancellationToken ct = default) =>
+        RequestTrainingRunAsync(steps, trigger, architecture: null, ct);
+
+    /// <summary>A request that names the model family to train (null: the current model's).</summary>
+    public async Task<TrainingRunEntity> RequestTrainingRunAsync(int? steps, string trigger, ModelCards.ModelArchitecture? architecture,
+        CancellationToken ct = default)
     {
         if (steps is <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "Steps must be positive.");
         if (await GetActiveTrainingRunAsync(ct).ConfigureAwait(false) is { } active)
@@ -40,6 +45,7 @@ public sealed partial class CloudSegStorage
         var run = TrainingRunEntity.Start(TrainingRunEntity.NewRunId(now), trigger, datasetDigest: "", now);
         run.Status = TrainingRunStatus.Requested;
         run.RequestedSteps = steps;
+        run.RequestedArchitecture = architecture is { } a ? ModelCards.ModelArchitectures.ToCardName(a) : null;
         await SaveTrainingRunAsync(run, ct).ConfigureAwait(false);
         return run;
     }

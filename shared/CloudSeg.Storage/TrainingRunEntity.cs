@@ -52,6 +52,10 @@ public sealed class TrainingRunEntity : ITableEntity
     /// <summary>Optimiser steps asked for (<c>cloudseg retrain --steps N</c>, the dashboard); null = the configured length.</summary>
     public int? RequestedSteps { get; set; }
 
+    /// <summary>The model family asked for (<c>cloudseg retrain --arch yolact</c>, a model card's spelling); null = the
+    /// current model's architecture.</summary>
+    public string? RequestedArchitecture { get; set; }
+
     /// <summary>How the job initialised the model, e.g. "fine-tuned from shapes-r18-v2" or "from scratch: ..." (why).</summary>
     public string? WarmStart { get; set; }
 

@@ -1,7 +1,3 @@
-using CloudSeg.Core.Coco;
-using CloudSeg.Core.Imaging;
-using CloudSeg.Datasets.Shapes;
-using CloudSeg.Evaluation.Coco;
 using CloudSeg.Evaluation.Metrics;
 using CloudSeg.Inference;
 using CloudSeg.Testing;
@@ -26,22 +22,13 @@ public sealed class DefaultModelTests(ITestOutputHelper output) : IDisposable
     [InlineData(ModelPrecision.Int8)]
     public async Task Bundled_model_segments_held_out_shapes_with_the_mask_AP_of_its_card(ModelPrecision precision)
     {
-        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 128, Seed = 1 })
-            .WriteAsync(_directory, [new ShapesSplit("train", 0), new ShapesSplit("val", 100)]);
-        var val = Path.Combine(_directory, "val");
-        var groundTruth = await CocoDatasetJson.ReadFileAsync(Path.Combine(val, "annotations.json"));
-
+        var val = await HeldOutShapes.WriteAsync(_directory);
         using var segmenter = MaskRcnnSegmenter.Load(Path.Combine(RepoPaths.Root, "models", "default"), new SegmenterOptions
         {
             PreferCuda = false, IntraOpThreads = 2, ScoreThreshold = 0.05f, UseMaskIouRescoring = false, Precision = precision,
         });
         Assert.Equal(precision, segmenter.Precision);
-        var results = new List<CocoResult>();
-        foreach (var image in groundTruth.Images)
-        {
-            var segmentation = await segmenter.SegmentAsync(ImageDecoder.DecodeFile(Path.Combine(val, "images", image.FileName)));
-            results.AddRange(segmentation.Instances.Select(i => CocoResult.From(image.Id, i.CategoryId, i.Box, i.Score, i.Mask, i.MaskIou)));
-        }
+        var (groundTruth, results) = await HeldOutShapes.SegmentAsync(segmenter, Path.Combine(val, "annotations.json"), Path.Combine(val, "images"));
 
         var report = EvaluationReport.Evaluate(groundTruth, results, [IouType.Segm]);
         double plain = report.Columns.Single(c => !c.Rescored).Summary.AP;

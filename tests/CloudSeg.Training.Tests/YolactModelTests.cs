@@ -11,7 +11,7 @@ public sealed class YolactModelTests
     static YolactOptions TinyOptions() => YolactOptions.Small(numClasses: 3, imageSize: 128) with { PrototypeCount = 8, HeadChannels = 32 };
 
     [Fact]
-    public void Priors_follow_the_paper_one_per_aspect_ratio_on_every_cell_scaled_to_the_input()
+    public void Priors_follow_the_paper_one_per_aspect_ratio_on_every_cell_in_input_pixels()
     {
         using var priors = PriorGenerator.Generate([(2, 2), (1, 1)], 550, [24, 48], [1.0, 0.5, 2.0]);
 
@@ -22,6 +22,47 @@ public sealed class YolactModelTests
         var tall = priors[1].data<float>().ToArray();
         Assert.Equal(24 * MathF.Sqrt(0.5f), tall[2] - tall[0], 3);
         Assert.Equal(24 / MathF.Sqrt(0.5f), tall[3] - tall[1], 3);
+    }
+
+    [Fact]
+    public void Shapes_of_10_to_70_pixels_at_128_pixels_get_priors_of_IoU_at_least_one_half()
+    {
+        // The shapes dataset's boxes (√area 16–71 px at 128 px). Priors scaled down with the input (5.6–89 px, smaller
+        // than their cells) left 3 of 4 of them with only forced low-quality matches, and the box loss never fell.
+        manual_seed(1);
+        using var model = new YolactModel(YolactOptions.Small(numClasses: 5, imageSize: 128));
+        model.eval();
+        using var noGrad = no_grad();
+        var levels = model.Forward(zeros(1, 3, 128, 128)).Levels;
+        var priors = model.Priors(levels, CPU);
+        var random = new Random(7);
+        var boxes = new List<float>();
+        for (var i = 0; i < 200; i++)
+        {
+            float size = random.Next(16, 72), aspect = 0.6f + 0.8f * (float)random.NextDouble();
+            float w = Math.Min(120, size * MathF.Sqrt(aspect)), h = Math.Min(120, size / MathF.Sqrt(aspect));
+            float x = (float)random.NextDouble() * (128 - w), y = (float)random.NextDouble() * (128 - h);
+            boxes.AddRange([x, y, x + w, y + h]);
+        }
+        using var groundTruth = tensor(boxes.ToArray()).view(-1, 4);
+
+        var best = BoxOps.BoxIou(groundTruth, priors).max(1).values;
+
+        var covered = (best >= 0.5).to(float32).mean().item<float>();
+        Assert.True(covered >= 0.9f, $"only {covered:P0} of the boxes have a prior of IoU ≥ 0.5");
+    }
+
+    [Fact]
+    public void Box_coding_round_trips()
+    {
+        using var priors = PriorGenerator.Generate([(2, 2), (1, 1)], 64, [24, 48], [1.0, 0.5, 2.0]);
+        using var boxes = priors + tensor(new float[] { -3, 2, 5, 7 });
+
+        using var decoded = MultiBoxLoss.Coder.Decode(MultiBoxLoss.Coder.Encode(boxes, priors), priors);
+
+        Assert.True(allclose(decoded, boxes, rtol: 1e-4, atol: 1e-3));
+        // Zero offsets decode to the priors themselves.
+        Assert.True(allclose(MultiBoxLoss.Coder.Decode(zeros_like(priors), priors), priors));
     }
 
     [Fact]

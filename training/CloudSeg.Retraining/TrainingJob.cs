@@ -1,3 +1,4 @@
+using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using CloudSeg.Training.Engine;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,9 @@ namespace CloudSeg.Retraining;
 
 /// <summary>
 /// One training run from its row to its decision — what <c>cloudseg train-job</c> and the Azure training image run:
-/// mark the row started, download <c>datasets/</c> and the current model, train (fine-tuning the current model when
-/// it fits), export and check the package, score candidate and current model on the same validation split through
-/// the inference engine, upload <c>models/&lt;run id&gt;/</c>, promote or keep by <see cref="PromotionRule"/>, and
+/// mark the row started, download <c>datasets/</c> and the current model, train (the request's architecture, else the
+/// current model's; fine-tuning the current model when it fits), export and check the package, score candidate and
+/// current model on the same validation split through the inference engine, upload <c>models/&lt;run id&gt;/</c>, promote or keep by <see cref="PromotionRule"/>, and
 /// write the final row. Any failure ends the row failed with the reason and the log's tail, and never touches the
 /// current model (promotion is the last step).
 /// </summary>
@@ -94,6 +95,7 @@ public sealed partial class TrainingJob(
         string? baselineVersion = current?.Pointer.Version;
         if (baselineVersion is not null)
             await storage.Registry.DownloadAsync(baselineVersion, currentFolder, ct, withTrainingFiles: true).ConfigureAwait(false);
+        var architecture = Architecture(run, baselineVersion is null ? null : currentFolder);
         int steps = run.RequestedSteps ?? settings.Steps;
         await row.SaveAsync(r =>
         {
@@ -106,6 +108,7 @@ public sealed partial class TrainingJob(
             TrainData = train,
             ValidationData = validation,
             OutputDirectory = output,
+            Architecture = architecture,
             FineTuneFrom = baselineVersion is null ? null : currentFolder,
             FineTuneFromName = baselineVersion,
             Size = settings.Size,
@@ -139,6 +142,18 @@ public sealed partial class TrainingJob(
             (r.ModelVersion, r.MaskAp, r.BaselineMaskAp, r.Promoted) = (run.RunId, candidate.MaskAp, baseline?.MaskAp, promote);
         }, ct).ConfigureAwait(false);
         return sentence;
+    }
+
+    /// <summary>
+    /// What the run trains: the family the request names, else the current model's (a YOLO-seg model, which CloudSeg
+    /// does not train, and no current model at all give Mask R-CNN).
+    /// </summary>
+    private static ModelArchitecture Architecture(TrainingRunEntity run, string? currentFolder)
+    {
+        if (run.RequestedArchitecture is { } requested) return ModelArchitectures.Parse(requested);
+        if (currentFolder is null) return ModelArchitecture.MaskRcnn;
+        var current = ModelCard.Read(Path.Combine(currentFolder, Training.Export.ModelPackageExporter.CardFileName)).Architecture;
+        return current == ModelArchitecture.Yolact ? ModelArchitecture.Yolact : ModelArchitecture.MaskRcnn;
     }
 
     /// <summary>The package is in the registry now; a failed run's folder stays for a person to look into.</summary>

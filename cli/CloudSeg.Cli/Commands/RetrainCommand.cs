@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using Spectre.Console;
 
 namespace CloudSeg.Cli.Commands;
 
 /// <summary>
-/// <c>cloudseg retrain [--steps N] [--wait]</c>: the dashboard's "Retrain now" from the command line. Requests a run;
+/// <c>cloudseg retrain [--steps N] [--arch A] [--wait]</c>: the dashboard's "Retrain now" from the command line. Requests a run;
 /// with --wait follows its row (step/total, loss, ETA) until it ends: 0 when it succeeded (promoted or kept), 1 when it failed.
 /// </summary>
 public static class RetrainCommand
@@ -20,19 +21,22 @@ public static class RetrainCommand
         {
             if (r.GetValue(steps) is <= 0) r.AddError("--steps must be positive.");
         });
+        var arch = new Option<string?>("--arch") { Description = "Model family to train: mask_rcnn or yolact (default: the current model's)" };
+        arch.AcceptOnlyFromAmong("mask_rcnn", "yolact");
         var wait = new Option<bool>("--wait") { Description = "Follow the run until it ends; exit 0 when it succeeded, 1 when it failed" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds --wait waits at most", DefaultValueFactory = _ => 3600 };
         var connection = StorageConnection.Option();
         var command = new Command("retrain", "Request a training run on the datasets container (the running system starts it); --wait follows it to its decision")
         {
-            steps, wait, timeout, connection,
+            steps, arch, wait, timeout, connection,
         };
         command.SetAction((parse, ct) => StorageConnection.RunAsync("retrain", parse.GetValue(connection), async storage =>
         {
             TrainingRunEntity run;
             try
             {
-                run = await storage.RequestTrainingRunAsync(parse.GetValue(steps), "manual", ct);
+                var architecture = parse.GetValue(arch) is { } name ? ModelArchitectures.Parse(name) : (ModelArchitecture?)null;
+                run = await storage.RequestTrainingRunAsync(parse.GetValue(steps), "manual", architecture, ct);
             }
             catch (InvalidOperationException e)
             {

@@ -51,7 +51,7 @@ public sealed class WarmStart : IDisposable
         var name = card.Version;
         if (card.Architecture != ModelArchitecture.MaskRcnn)
         {
-            reason = $"the current model {name} is a {card.Architecture.ToCardName()} model; the trainer builds mask_rcnn";
+            reason = $"the current model {name} is a {card.Architecture.ToCardName()} model; this run trains mask_rcnn";
             return null;
         }
         if (File.Exists(Path.Combine(packageDirectory, Checkpoint.InfoFileName)))

@@ -39,6 +39,8 @@ public static class CheckpointExport
         var dataDigest = request.TrainingData is null ? null : await TrainingDataDigest.OfAnnotationsAsync(AnnotationsPath(request.TrainingData), cancellationToken);
         var codeVersion = await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken);
 
+        if (!PackageReexport.IsPackage(checkpointDirectory) && Engine.Checkpoint.ReadInfo(checkpointDirectory).Yolact is not null)
+            return ExportYolact(checkpointDirectory, request, metrics, metricsPath, dataDigest, codeVersion);
         var (model, description) = PackageReexport.IsPackage(checkpointDirectory)
             ? PackageReexport.Load(checkpointDirectory, request, metrics, dataDigest)
             : FromCheckpoint(checkpointDirectory, request, metrics, dataDigest, codeVersion);
@@ -54,15 +56,38 @@ public static class CheckpointExport
         }
     }
 
+    /// <summary>A YOLACT checkpoint: its graph is checked against the training forward by the exporter's tests
+    /// (YolactExportTests), not per export, so <see cref="CheckpointExportRequest.VerifyImages"/> is refused.</summary>
+    private static CheckpointExportResult ExportYolact(string checkpointDirectory, CheckpointExportRequest request, ModelMetrics? metrics,
+        string? metricsPath, string? dataDigest, string? codeVersion)
+    {
+        if (request.VerifyImages is { Count: > 0 })
+            throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; export verification on images is built for Mask R-CNN only.");
+        var (model, info) = Engine.Checkpoint.LoadYolact(checkpointDirectory);
+        using (model)
+        {
+            var card = ModelPackageExporter.Export(model, Describe(checkpointDirectory, request, info, $"cloudseg-yolact-{info.Yolact!.Backbone.ToString().ToLowerInvariant()}",
+                metrics, dataDigest, codeVersion), request.OutputDirectory);
+            return new CheckpointExportResult(checkpointDirectory,
+                Path.Combine(request.OutputDirectory, ModelPackageExporter.OnnxFileName),
+                Path.Combine(request.OutputDirectory, ModelPackageExporter.CardFileName), card, metricsPath, []);
+        }
+    }
+
     private static (Detection.MaskRcnn, ModelPackageDescription) FromCheckpoint(string checkpointDirectory, CheckpointExportRequest request,
         ModelMetrics? metrics, string? dataDigest, string? codeVersion)
     {
         var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
+        return (model, Describe(checkpointDirectory, request, info, $"cloudseg-{info.MaskRcnn.Backbone.ToString().ToLowerInvariant()}",
+            metrics, dataDigest, codeVersion));
+    }
+
+    private static ModelPackageDescription Describe(string checkpointDirectory, CheckpointExportRequest request, CheckpointInfo info,
+        string defaultName, ModelMetrics? metrics, string? dataDigest, string? codeVersion)
+    {
         var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
-        return (model, new ModelPackageDescription(
-            request.Name ?? $"cloudseg-{info.MaskRcnn.Backbone.ToString().ToLowerInvariant()}",
-            request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
-            info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold));
+        return new ModelPackageDescription(request.Name ?? defaultName, request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
+            info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
     }
 
     /// <summary>A folder with checkpoint.json is a checkpoint; a training output folder points at its final model; a

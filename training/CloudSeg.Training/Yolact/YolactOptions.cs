@@ -19,7 +19,8 @@ public sealed record YolactOptions
     public int ImageSize { get; init; } = 550;
     public double[] ImageMean { get; init; } = { 0.485, 0.456, 0.406 };
     public double[] ImageStd { get; init; } = { 0.229, 0.224, 0.225 };
-    /// <summary>One prior scale per level P3–P7, in pixels at a 550-pixel input (scaled with <see cref="ImageSize"/>).</summary>
+    /// <summary>One prior scale per level P3–P7, in input pixels: 3× the level's stride, whatever <see cref="ImageSize"/> is
+    /// (see <see cref="PriorGenerator"/>).</summary>
     public double[] PriorScales { get; init; } = { 24, 48, 96, 192, 384 };
     public double[] AspectRatios { get; init; } = { 1.0, 0.5, 2.0 };
     /// <summary>k, the number of prototype masks.</summary>
@@ -43,7 +44,7 @@ public sealed record YolactOptions
     public int MaxDetections { get; init; } = 100;
 
     /// <summary>The compact model for the shapes dataset: half-width ResNet-18 with batch norm from scratch, 64-channel
-    /// FPN and heads, 16 prototypes, priors scaled to the input.</summary>
+    /// FPN and heads, 16 prototypes.</summary>
     public static YolactOptions Small(int numClasses, int imageSize = 320) => new()
     {
         NumClasses = numClasses,
