@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled default model (models/default/) from nothing, with fixed seeds:
 #   shapes dataset → cloudseg train → cloudseg export → cloudseg segment on the held-out split → cloudseg eval
-#   → export again with the measured metrics into models/default/.
+#   → export again with the measured metrics into models/default/ → its calibrated int8 graph (cloudseg quantize).
 # Usage, from anywhere:   training/make-default-model.sh
 # Work files (dataset, checkpoints, metrics.jsonl, validation results and overlays) go to $WORK
 # (default /tmp/cloudseg-default-model). Each stage is skipped when its output already exists, and an interrupted
@@ -45,4 +45,8 @@ cloudseg eval --gt "$work/shapes/val/annotations.json" --results "$work/val-resu
 # 4. The committed package: the same weights, with the exported graph's metrics in its card.
 cloudseg export --checkpoint "$work/run" --out "$out" --name cloudseg-shapes-resnet18 --version shapes-r18-v2 \
   --metrics "$work/val-eval.json" --train-data "$work/shapes/train" --score-threshold 0.5 --mask-threshold 0.5
+
+# 5. The int8 graph CPU hosts serve (issue 13): calibrated on 64 training pictures, recorded in the card beside the
+#    float graph; quantize checks its agreement with the float graph on held-back pictures.
+cloudseg quantize "$out" --calibration "$work/shapes/train/images" --images 64 --out "$out"
 ls -l "$out"

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CloudSeg.Core.Imaging;
 using CloudSeg.Onnx;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -27,12 +26,13 @@ public sealed class BareRunBenchmark : IDisposable
     {
         var package = ModelPackage.Locate(modelPath);
         var card = package.ReadCard();
-        var model = OnnxModelFile.Read(GraphChoice.Choose(package, options, NullLogger.Instance).Path);
+        var graphPath = GraphChoice.Choose(package, options, NullLogger.Instance).Path;
+        var model = OnnxModelFile.Read(graphPath);
         var signature = GraphSignature.Of(model.Graph);
         var recipe = InputRecipe.ForGraph(model, card, options.Format);
         var geometry = InputGeometry.Plan(image.Width, image.Height, recipe, options.MaxInputSide, options.MaxAspectRatio);
 
-        (_session, _) = SessionFactory.Create(model.ToByteArray(), options, NullLogger.Instance);
+        (_session, _) = SessionFactory.Create(graphPath, options, NullLogger.Instance);
         _input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
             [3, geometry.TensorHeight, geometry.TensorWidth]);
         InputTensorWriter.Write(image, geometry, recipe, _input.GetTensorMutableDataAsSpan<float>());

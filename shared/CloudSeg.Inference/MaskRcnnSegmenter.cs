@@ -111,13 +111,14 @@ public sealed class MaskRcnnSegmenter : ISegmenter
         string provider;
         try
         {
-            (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+            // Only an edited graph is serialised again; otherwise ONNX Runtime reads the file as stored.
+            (session, provider) = edited ? SessionFactory.Create(model.ToByteArray(), options, logger) : SessionFactory.Create(graphPath, options, logger);
         }
         catch (OnnxRuntimeException e) when (edited)
         {
             // Our edits should always give a valid graph; if one does not, the original graph still works.
             logger.LogWarning(e, "The edited graph of {Model} did not load; using the original graph", package.OnnxPath);
-            (session, provider) = SessionFactory.Create(File.ReadAllBytes(graphPath), options, logger);
+            (session, provider) = SessionFactory.Create(graphPath, options, logger);
             roles = originalRoles;
             masksArePasted = format != ModelFormat.ModelZoo && maskAnalysis.PastesIntoImage;
         }

@@ -7,7 +7,16 @@ namespace CloudSeg.Inference;
 /// serving many calls.</summary>
 internal static class SessionFactory
 {
-    public static (InferenceSession Session, string Provider) Create(byte[] model, SegmenterOptions options, ILogger logger)
+    /// <summary>A graph served as stored: ONNX Runtime reads the file itself, so a graph parsed only to be inspected is
+    /// never serialised again.</summary>
+    public static (InferenceSession Session, string Provider) Create(string modelPath, SegmenterOptions options, ILogger logger) =>
+        Create(sessionOptions => new InferenceSession(modelPath, sessionOptions), options, logger);
+
+    /// <summary>A graph edited in memory (e.g. <see cref="MaskPasteCut"/>), serialised by the caller.</summary>
+    public static (InferenceSession Session, string Provider) Create(byte[] model, SegmenterOptions options, ILogger logger) =>
+        Create(sessionOptions => new InferenceSession(model, sessionOptions), options, logger);
+
+    private static (InferenceSession Session, string Provider) Create(Func<SessionOptions, InferenceSession> open, SegmenterOptions options, ILogger logger)
     {
         if (options.PreferCuda)
         {
@@ -15,7 +24,7 @@ internal static class SessionFactory
             try
             {
                 cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                return (new InferenceSession(model, cudaOptions), "CUDA");
+                return (open(cudaOptions), "CUDA");
             }
             catch (Exception e)
             {
@@ -29,7 +38,7 @@ internal static class SessionFactory
         }
 
         using var cpuOptions = CreateOptions(options);
-        return (new InferenceSession(model, cpuOptions), "CPU");
+        return (open(cpuOptions), "CPU");
     }
 
     private static SessionOptions CreateOptions(SegmenterOptions options)

@@ -7,19 +7,21 @@ namespace CloudSeg.Training.Tests;
 /// tools/make_torchvision_maskrcnn_weights.py (a full state dict is ~170 MB, so it is made here, not committed),
 /// together with torchvision eager's detections on one picture.
 /// </summary>
-public sealed class TorchvisionWeightsFile : IDisposable
+public class TorchvisionWeightsFile : IDisposable
 {
-    public TorchvisionWeightsFile()
+    public TorchvisionWeightsFile() : this("v1", "maskrcnn_resnet50_fpn") { }
+
+    protected TorchvisionWeightsFile(string variant, string model)
     {
         Folder = Directory.CreateTempSubdirectory("cloudseg-pull-").FullName;
         var script = Path.Combine(CloudSeg.Testing.RepoPaths.Root, "tools", "make_torchvision_maskrcnn_weights.py");
-        using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, Folder]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, Folder, variant]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         var errors = python.StandardError.ReadToEndAsync();
         python.StandardOutput.ReadToEnd();
         python.WaitForExit();
         if (python.ExitCode != 0)
             throw new InvalidOperationException($"{script} failed (python3-torchvision is installed by infra/scripts/prerequisites.sh): {errors.Result}");
-        WeightsPath = Directory.GetFiles(Folder, "maskrcnn_resnet50_fpn_random-*.pth").Single();
+        WeightsPath = Directory.GetFiles(Folder, $"{model}_random-*.pth").Single();
     }
 
     public string Folder { get; }
@@ -28,3 +30,6 @@ public sealed class TorchvisionWeightsFile : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }
+
+/// <summary>The same for maskrcnn_resnet50_fpn_v2 (batch norm throughout, conv box head, two-conv RPN head).</summary>
+public sealed class TorchvisionV2WeightsFile() : TorchvisionWeightsFile("v2", "maskrcnn_resnet50_fpn_v2");

@@ -47,7 +47,7 @@ public static class ModelsPullCommand
                         return pulled;
                     });
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or NotSupportedException
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException
                 or HttpRequestException or IOException)
             {
                 CliTables.Error("models pull", e.Message);

@@ -3,7 +3,6 @@ using CloudSeg.Core.Geometry;
 using CloudSeg.Core.Imaging;
 using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -48,7 +47,7 @@ public sealed class YolactSegmenter : ISegmenter
             throw new InvalidDataException($"{package.OnnxPath}: a YOLACT graph needs the output '{missing}' (it has {string.Join(", ", outputs)}).");
         var side = card.Input?.MinSize ?? throw new InvalidDataException($"{package.OnnxPath}: a YOLACT card must give its input size (input.min_size).");
         if (options.ClassNames is { Count: > 0 } names) card = card with { Classes = names };
-        var (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+        var (session, provider) = SessionFactory.Create(package.OnnxPath, options, logger);
         logger.LogInformation("Loaded model {Name} {Version} ({Architecture}) from {Path} on {Provider}; {Side}px input; {Classes} classes",
             card.Name, card.Version, "yolact", package.OnnxPath, provider, side, card.Classes.Count - 1);
         return new YolactSegmenter(session, provider, card, side, options);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using CloudSeg.Core.Imaging;
 using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -62,7 +61,7 @@ public sealed class YoloSegSegmenter : ISegmenter
                 $"{package.OnnxPath}: the graph scores {contract.ClassCount} classes but the class list has {classes.Count - 1} (plus background).");
         card = card with { Architecture = ModelArchitecture.YoloSeg, Format = ModelFormat.Ultralytics.ToCardName(), Classes = classes };
 
-        var (session, provider) = SessionFactory.Create(model.ToByteArray(), options, logger);
+        var (session, provider) = SessionFactory.Create(package.OnnxPath, options, logger);
         logger.LogInformation("Loaded model {Name} {Version} ({Architecture}, {Format}) from {Path} on {Provider}; {Side}px input; {Classes} classes",
             card.Name, card.Version, card.Architecture.ToCardName(), card.Format, package.OnnxPath, provider, contract.InputSide, contract.ClassCount);
         return new YoloSegSegmenter(session, provider, card, contract, options);

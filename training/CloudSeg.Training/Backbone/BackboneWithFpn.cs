@@ -13,14 +13,14 @@ public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
     readonly int _skippedStages;
 
     public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers, int firstLevel = 2,
-        int stages = 4)
+        bool fpnBatchNorm = false, int stages = 4)
         : base(nameof(BackboneWithFpn))
     {
         body = new ResNet(depth, norm, baseWidth, stages);
         body.FreezeLayers(trainableLayers);
         _skippedStages = firstLevel - 2;
         // The pyramid always reaches P6: the levels above the last stage are subsampled.
-        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels, pooledLevels: 5 - stages);
+        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels, fpnBatchNorm, pooledLevels: 5 - stages);
         RegisterComponents();
     }
 

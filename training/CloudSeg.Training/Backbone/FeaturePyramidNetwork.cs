@@ -1,3 +1,4 @@
+using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,26 +8,29 @@ namespace CloudSeg.Training.Backbone;
 /// Feature Pyramid Network (Lin et al. 2017): 1×1 lateral convs ("inner_blocks") bring C2–C5 to a common width, a
 /// top-down pathway adds each coarser map (nearest-neighbour upsampled) to the next finer lateral, and 3×3 convs
 /// ("layer_blocks") smooth the sums into P2–P5. P6 ("pool") is a stride-2 subsampling of P5 for the RPN's largest
-/// anchors. With <paramref name="pooledLevels"/> 2 over C2–C4, P5 and P6 are both subsamplings of P4 (no parameters). Each conv sits in a one-element Sequential, matching torchvision's Conv2dNormActivation names (".0.").
+/// anchors. With <paramref name="pooledLevels"/> 2 over C2–C4, P5 and P6 are both subsamplings of P4 (no parameters).
+/// Each conv is a torchvision Conv2dNormActivation (names ".0." and, with batch norm as in maskrcnn_resnet50_fpn_v2, ".1.").
 /// </summary>
 public sealed class FeaturePyramidNetwork : nn.Module<Tensor[], Tensor[]>
 {
     readonly ModuleList<Sequential> inner_blocks, layer_blocks;
     readonly int _pooledLevels;
 
-    public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels, int pooledLevels = 1) : base(nameof(FeaturePyramidNetwork))
+    public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels, bool batchNorm = false, int pooledLevels = 1)
+        : base(nameof(FeaturePyramidNetwork))
     {
         _pooledLevels = pooledLevels;
-        inner_blocks = nn.ModuleList(inChannels.Select(c => nn.Sequential(("0", nn.Conv2d(c, outChannels, 1)))).ToArray());
+        inner_blocks = nn.ModuleList(inChannels.Select(c =>
+            Conv2dNormActivation.Create(c, outChannels, 1, batchNorm, relu: false)).ToArray());
         layer_blocks = nn.ModuleList(inChannels.Select(_ =>
-            nn.Sequential(("0", nn.Conv2d(outChannels, outChannels, 3, padding: 1)))).ToArray());
+            Conv2dNormActivation.Create(outChannels, outChannels, 3, batchNorm, relu: false)).ToArray());
         OutChannels = outChannels;
         RegisterComponents();
         foreach (var module in modules())
             if (module is Conv2d conv)
             {
                 nn.init.kaiming_uniform_(conv.weight!, a: 1);
-                nn.init.zeros_(conv.bias!);
+                if (conv.bias is not null) nn.init.zeros_(conv.bias);
             }
     }
 

@@ -20,6 +20,8 @@ public sealed record MaskRcnnOptions
     /// <summary>How many of conv1, layer1 … layer4 train (counted from layer4), as torchvision's trainable_layers.</summary>
     public int TrainableBackboneLayers { get; init; } = 3;
     public int FpnChannels { get; init; } = 256;
+    /// <summary>Batch norm after the FPN's lateral and output convs (maskrcnn_resnet50_fpn_v2).</summary>
+    public bool FpnBatchNorm { get; init; }
     public int MinSize { get; init; } = 800;
     public int MaxSize { get; init; } = 1333;
     public double[] ImageMean { get; init; } = { 0.485, 0.456, 0.406 };

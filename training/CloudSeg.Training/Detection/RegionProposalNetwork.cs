@@ -26,7 +26,7 @@ public sealed class RegionProposalNetwork : nn.Module
         _options = options;
         _matcher = new Matcher(options.ForegroundIouThreshold, options.BackgroundIouThreshold, allowLowQualityMatches: true);
         _sampler = new BalancedPositiveNegativeSampler(options.BatchSizePerImage, options.PositiveFraction);
-        head = new RpnHead(inChannels, anchorGenerator.AnchorsPerLocation);
+        head = new RpnHead(inChannels, anchorGenerator.AnchorsPerLocation, options.ConvDepth);
         RegisterComponents();
     }
 

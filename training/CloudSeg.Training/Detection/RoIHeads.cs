@@ -13,7 +13,7 @@ namespace CloudSeg.Training.Detection;
 public sealed class RoIHeads : nn.Module
 {
     // Field names are torchvision's (roi_heads.box_head, .box_predictor, .mask_head, .mask_predictor).
-    readonly TwoMlpHead box_head;
+    readonly nn.Module<Tensor, Tensor> box_head;
     readonly FastRcnnPredictor box_predictor;
     readonly MaskRcnnHeads mask_head;
     readonly MaskRcnnPredictor mask_predictor;
@@ -35,9 +35,14 @@ public sealed class RoIHeads : nn.Module
         _boxRoiPool = new MultiScaleRoIAlign(RoIHeadsOptions.BoxRoiSize, pooledStrides, RoIHeadsOptions.SamplingRatio, options.AlignedRoIAlign);
         _maskRoiPool = new MultiScaleRoIAlign(RoIHeadsOptions.MaskRoiSize, pooledStrides, RoIHeadsOptions.SamplingRatio, options.AlignedRoIAlign);
 
-        box_head = new TwoMlpHead(channels * RoIHeadsOptions.BoxRoiSize * RoIHeadsOptions.BoxRoiSize, options.RepresentationSize);
+        box_head = options.BoxHeadConvLayers == 0
+            ? new TwoMlpHead(channels * RoIHeadsOptions.BoxRoiSize * RoIHeadsOptions.BoxRoiSize, options.RepresentationSize)
+            : new FastRcnnConvFcHead(channels, RoIHeadsOptions.BoxRoiSize,
+                Enumerable.Repeat((long)options.BoxHeadConvChannels, options.BoxHeadConvLayers).ToArray(), [options.RepresentationSize],
+                options.HeadsBatchNorm);
         box_predictor = new FastRcnnPredictor(options.RepresentationSize, numClasses);
-        mask_head = new MaskRcnnHeads(channels, Enumerable.Repeat((long)options.MaskLayerChannels, options.MaskLayers).ToArray());
+        mask_head = new MaskRcnnHeads(channels, Enumerable.Repeat((long)options.MaskLayerChannels, options.MaskLayers).ToArray(),
+            options.HeadsBatchNorm);
         mask_predictor = new MaskRcnnPredictor(mask_head.OutChannels, options.MaskDimReduced, numClasses);
         if (options.MaskIouHead)
             maskiou_head = new MaskIouHead(mask_head.OutChannels, options.MaskIouConvChannels, options.MaskIouFcChannels,

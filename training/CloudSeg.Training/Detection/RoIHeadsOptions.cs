@@ -13,6 +13,12 @@ public sealed record RoIHeadsOptions
     public double NmsThreshold { get; init; } = 0.5;
     public int DetectionsPerImage { get; init; } = 100;
     public int RepresentationSize { get; init; } = 1024;
+    /// <summary>3×3 conv layers before the box head's one FC (FastRCNNConvFCHead, maskrcnn_resnet50_fpn_v2: 4);
+    /// 0 gives the two-FC TwoMLPHead of maskrcnn_resnet50_fpn.</summary>
+    public int BoxHeadConvLayers { get; init; }
+    public int BoxHeadConvChannels { get; init; } = 256;
+    /// <summary>Batch norm after each conv of the box and mask heads (maskrcnn_resnet50_fpn_v2).</summary>
+    public bool HeadsBatchNorm { get; init; }
     public int MaskLayerChannels { get; init; } = 256;
     public int MaskLayers { get; init; } = 4;
     public int MaskDimReduced { get; init; } = 256;

@@ -1,21 +1,24 @@
+using CloudSeg.Training.Ops;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Detection;
 
 /// <summary>
-/// The RPN's small network slid over every pyramid level (weights shared across levels): a 3×3 conv + ReLU, then
-/// 1×1 convs giving one objectness logit and four box deltas per anchor (Faster R-CNN, sec. 3.1).
+/// The RPN's small network slid over every pyramid level (weights shared across levels): a 3×3 conv + ReLU (two of
+/// them in maskrcnn_resnet50_fpn_v2, torchvision's conv_depth), then 1×1 convs giving one objectness logit and four
+/// box deltas per anchor (Faster R-CNN, sec. 3.1).
 /// </summary>
 public sealed class RpnHead : nn.Module<Tensor[], (Tensor[] Objectness, Tensor[] BoxDeltas)>
 {
-    // Field names are torchvision's (rpn.head.conv.0.0, rpn.head.cls_logits, rpn.head.bbox_pred).
+    // Field names are torchvision's (rpn.head.conv.0.0 … conv.{depth-1}.0, rpn.head.cls_logits, rpn.head.bbox_pred).
     readonly Sequential conv;
     readonly Conv2d cls_logits, bbox_pred;
 
-    public RpnHead(long inChannels, int anchorsPerLocation) : base(nameof(RpnHead))
+    public RpnHead(long inChannels, int anchorsPerLocation, int convDepth = 1) : base(nameof(RpnHead))
     {
-        conv = nn.Sequential(("0", nn.Sequential(("0", nn.Conv2d(inChannels, inChannels, 3, padding: 1)), ("1", nn.ReLU()))));
+        conv = nn.Sequential(Enumerable.Range(0, convDepth).Select(i => (i.ToString(),
+            (nn.Module<Tensor, Tensor>)Conv2dNormActivation.Create(inChannels, inChannels, 3, batchNorm: false, relu: true))).ToList());
         cls_logits = nn.Conv2d(inChannels, anchorsPerLocation, 1);
         bbox_pred = nn.Conv2d(inChannels, anchorsPerLocation * 4, 1);
         RegisterComponents();

@@ -14,4 +14,6 @@ public sealed record RpnOptions
     public double PositiveFraction { get; init; } = 0.5;
     public double ScoreThreshold { get; init; } = 0.0;
     public double MinSize { get; init; } = 1e-3;
+    /// <summary>3×3 conv + ReLU layers of the RPN head before its two 1×1 predictors (torchvision's conv_depth; v2: 2).</summary>
+    public int ConvDepth { get; init; } = 1;
 }

@@ -53,15 +53,14 @@ public static class BackboneEmitter
         return g.Relu(g.Add(y, shortcut));
     }
 
-    /// <summary>Top-down pathway with lateral 1×1 connections, 3×3 output convs, then P6 = max_pool2d(P5, 1, stride 2)
-    /// (P5 and P6 from P4 with two pooled levels).</summary>
+    /// <summary>Top-down pathway with lateral 1×1 connections, 3×3 output convs (batch norm folded in where v2 has it),
+    /// then P6 = max_pool2d(P5, 1, stride 2) (P5 and P6 from P4 with two pooled levels).</summary>
     private static List<string> FeaturePyramid(OnnxGraphBuilder g, StateDictWeights w, List<string> stages, int pooledLevels)
     {
         string Conv(string block, int index, string input)
         {
-            var prefix = w.ConvPrefix($"{Fpn}.{block}.{index}");
-            return g.Conv(input, w.Initializer($"{prefix}.weight"), w.Initializer($"{prefix}.bias"), 1,
-                padding: w[$"{prefix}.weight"].shape[^1] / 2);
+            var (weight, bias) = w.ConvNorm($"{Fpn}.{block}.{index}");
+            return g.Conv(input, weight, bias, 1, padding: w[$"{w.ConvPrefix($"{Fpn}.{block}.{index}")}.weight"].shape[^1] / 2);
         }
 
         var last = stages.Count - 1;

@@ -2,7 +2,7 @@ namespace CloudSeg.Training.Export;
 
 /// <summary>
 /// The mask branch at inference (torchvision's MaskRCNNHeads + MaskRCNNPredictor + maskrcnn_inference):
-/// 14×14 RoIAlign on the detected boxes, four 3×3 conv+ReLU, 2× transposed conv + ReLU, 1×1 conv to one mask per
+/// 14×14 RoIAlign on the detected boxes, four 3×3 conv(+batch norm in v2)+ReLU, 2× transposed conv + ReLU, 1×1 conv to one mask per
 /// class, sigmoid, and the mask of each detection's own class.
 /// </summary>
 public static class MaskHeadEmitter
@@ -18,7 +18,8 @@ public static class MaskHeadEmitter
         for (var layer = 0; w.Has($"{LayerPrefix(w, layer)}.weight"); layer++)
         {
             var prefix = LayerPrefix(w, layer);
-            x = g.Relu(g.Conv(x, w.Initializer($"{prefix}.weight"), w.Initializer($"{prefix}.bias"), 1, padding: w[$"{prefix}.weight"].shape[^1] / 2));
+            var (weight, bias) = w.ConvNorm(Block(w, layer));
+            x = g.Relu(g.Conv(x, weight, bias, 1, padding: w[$"{prefix}.weight"].shape[^1] / 2));
         }
         var headFeatures = x;
         x = g.Relu(g.ConvTranspose(x, w.Initializer("roi_heads.mask_predictor.conv5_mask.weight"), w.Initializer("roi_heads.mask_predictor.conv5_mask.bias"), 2));
@@ -31,9 +32,10 @@ public static class MaskHeadEmitter
         return new MaskBranch(headFeatures, probabilities);
     }
 
-    /// <summary>torchvision ≥ 0.13 names the head's convs "mask_head.{i}.0", older ones "mask_head.mask_fcn{i+1}".</summary>
-    private static string LayerPrefix(StateDictWeights w, int layer) =>
-        w.Has($"roi_heads.mask_head.mask_fcn{layer + 1}.weight")
-            ? $"roi_heads.mask_head.mask_fcn{layer + 1}"
-            : w.ConvPrefix($"roi_heads.mask_head.{layer}");
+    /// <summary>torchvision ≥ 0.13 names the head's convs "mask_head.{i}.0" (a Conv2dNormActivation, batch norm
+    /// "mask_head.{i}.1" in v2), older ones "mask_head.mask_fcn{i+1}".</summary>
+    private static string Block(StateDictWeights w, int layer) =>
+        w.Has($"roi_heads.mask_head.mask_fcn{layer + 1}.weight") ? $"roi_heads.mask_head.mask_fcn{layer + 1}" : $"roi_heads.mask_head.{layer}";
+
+    private static string LayerPrefix(StateDictWeights w, int layer) => w.ConvPrefix(Block(w, layer));
 }

@@ -34,7 +34,7 @@ public static class MaskRcnnOnnxExporter
         var channels = w[$"{w.ConvPrefix("backbone.fpn.layer_blocks.0")}.weight"].shape[0];
         var pyramid = features.Take(features.Count - 1).ToList();   // RoIAlign pools P2–P5, not the P6 "pool" level
         var proposals = RpnEmitter.Emit(g, w, config, features, transformed);
-        var detections = RoIHeadsEmitter.Emit(g, w, config, pyramid, channels, proposals, transformed);
+        var detections = RoIHeadsEmitter.Emit(g, w, config, pyramid, proposals, transformed);
         var mask = MaskHeadEmitter.Emit(g, w, config, pyramid, channels, detections);
 
         g.Output(g.Mul(detections.Boxes, transformed.BoxScale), BoxesOutput, DataType.Float, null, 4);

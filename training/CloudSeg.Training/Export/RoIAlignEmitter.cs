@@ -8,7 +8,9 @@ namespace CloudSeg.Training.Export;
 /// sampling_ratio² samples per bin. Each level pools its own boxes; the results are concatenated in level order and
 /// gathered back into box order with the inverse permutation. (Scattering each level into a zero tensor of all N
 /// boxes, as torchvision's code reads, costs a fill and one full copy per level; at inference that was two thirds of
-/// the small default model's time.)
+/// the small default model's time.) A consumer that works row by row, such as the box head's first fully-connected
+/// layer, can run on each level's pooled rows (<see cref="LevelPooling.InBoxOrder"/>) so that only its much smaller
+/// output is concatenated and gathered, not the [N, C, 7, 7] pooled features.
 /// </summary>
 public static class RoIAlignEmitter
 {
@@ -17,7 +19,11 @@ public static class RoIAlignEmitter
     /// <param name="features">P2, P3, ... (stride 4, 8, ...) feature maps [1, C, h, w].</param>
     /// <param name="boxes">float [N, 4] boxes in padded-image pixels.</param>
     /// <returns>float [N, C, size, size].</returns>
-    public static string Emit(OnnxGraphBuilder g, IReadOnlyList<string> features, long channels, string boxes, long outputSize, bool aligned)
+    public static string Emit(OnnxGraphBuilder g, IReadOnlyList<string> features, long channels, string boxes, long outputSize, bool aligned) =>
+        PoolPerLevel(g, features, boxes, outputSize, aligned).InBoxOrder(g, pooled => pooled);
+
+    /// <summary>Each level's RoIAlign of the boxes assigned to it, without putting the rows back into box order.</summary>
+    public static LevelPooling PoolPerLevel(OnnxGraphBuilder g, IReadOnlyList<string> features, string boxes, long outputSize, bool aligned)
     {
         var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
         var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
@@ -40,6 +46,14 @@ public static class RoIAlignEmitter
         // Row j of the concatenation is box order[j]; sorting order ascending yields, for box i, the row that holds it.
         var order = g.Concat(0, levelPositions);
         var (_, rowOfBox) = g.TopK(order, g.Dim(order, 0), largest: false);
-        return g.Gather(g.Concat(0, levelPooled), rowOfBox);
+        return new LevelPooling(levelPooled, rowOfBox);
     }
+}
+
+/// <summary>The pooled features of each level's boxes (level order) and, for box i, its row in their concatenation.</summary>
+public sealed record LevelPooling(IReadOnlyList<string> Pooled, string RowOfBox)
+{
+    /// <summary>Applies a row-wise <paramref name="perLevel"/> to each level's rows and returns its results in box order.</summary>
+    public string InBoxOrder(OnnxGraphBuilder g, Func<string, string> perLevel) =>
+        g.Gather(g.Concat(0, [.. Pooled.Select(perLevel)]), RowOfBox);
 }

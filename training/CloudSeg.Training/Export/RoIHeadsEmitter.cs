@@ -7,7 +7,7 @@ namespace CloudSeg.Training.Export;
 public sealed record GraphDetections(string Boxes, string Scores, string Labels);
 
 /// <summary>
-/// The box branch of torchvision's RoIHeads at inference: 7×7 RoIAlign, TwoMLPHead, FastRCNNPredictor and
+/// The box branch of torchvision's RoIHeads at inference: 7×7 RoIAlign, the box head, FastRCNNPredictor and
 /// postprocess_detections (softmax, class-specific decoding, clip, score threshold, small-box removal,
 /// per-class NMS, top detections_per_img).
 /// </summary>
@@ -18,12 +18,12 @@ public static class RoIHeadsEmitter
     private static readonly float[] BoxCoderWeights = [10, 10, 5, 5];
 
     public static GraphDetections Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
-        IReadOnlyList<string> features, long channels, string proposals, TransformedImage image)
+        IReadOnlyList<string> features, string proposals, TransformedImage image)
     {
-        var pooled = RoIAlignEmitter.Emit(g, features, channels, proposals, PooledSize, config.RoIAlignAligned);
-        var x = g.Flatten(pooled);
-        x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc6.weight"), w.Initializer("roi_heads.box_head.fc6.bias")));
-        x = g.Relu(g.Linear(x, w.Initializer("roi_heads.box_head.fc7.weight"), w.Initializer("roi_heads.box_head.fc7.bias")));
+        // The box head is row-wise, so it runs on each level's pooled rows and only its [N, representation] output
+        // goes back into proposal order, not the [N, C, 7, 7] pooled features.
+        var x = RoIAlignEmitter.PoolPerLevel(g, features, proposals, PooledSize, config.RoIAlignAligned)
+            .InBoxOrder(g, pooled => BoxHeadEmitter.Emit(g, w, pooled));
         var logits = g.Linear(x, w.Initializer("roi_heads.box_predictor.cls_score.weight"), w.Initializer("roi_heads.box_predictor.cls_score.bias"));
         var deltas = g.Linear(x, w.Initializer("roi_heads.box_predictor.bbox_pred.weight"), w.Initializer("roi_heads.box_predictor.bbox_pred.bias"));
         var classCount = w["roi_heads.box_predictor.cls_score.weight"].shape[0];

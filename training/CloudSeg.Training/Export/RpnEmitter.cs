@@ -10,11 +10,14 @@ public static class RpnEmitter
     public static string Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config,
         IReadOnlyList<string> features, TransformedImage image)
     {
-        var shared = w.ConvPrefix("rpn.head.conv.0");
+        // One shared 3×3 conv + ReLU (conv.0); maskrcnn_resnet50_fpn_v2 has two (conv.0, conv.1).
+        var shared = Enumerable.Range(0, int.MaxValue).Select(i => w.ConvPrefix($"rpn.head.conv.{i}"))
+            .TakeWhile(prefix => w.Has($"{prefix}.weight")).ToList();
         List<string> topScores = [], topBoxes = [], topLevels = [];
         for (var level = 0; level < features.Count; level++)
         {
-            var t = g.Relu(g.Conv(features[level], w.Initializer($"{shared}.weight"), w.Initializer($"{shared}.bias"), 1, 1));
+            var t = features[level];
+            foreach (var conv in shared) t = g.Relu(g.Conv(t, w.Initializer($"{conv}.weight"), w.Initializer($"{conv}.bias"), 1, 1));
             var logits = g.Conv(t, w.Initializer("rpn.head.cls_logits.weight"), w.Initializer("rpn.head.cls_logits.bias"), 1, 0);
             var deltas = g.Conv(t, w.Initializer("rpn.head.bbox_pred.weight"), w.Initializer("rpn.head.bbox_pred.bias"), 1, 0);
             var anchorsPerCell = w["rpn.head.cls_logits.weight"].shape[0];

@@ -32,6 +32,18 @@ public sealed class StateDictWeights(IReadOnlyDictionary<string, Tensor> stateDi
         return value;
     }
 
+    /// <summary>
+    /// Weight and bias initializers of a torchvision Conv2dNormActivation at <paramref name="block"/>: its batch norm
+    /// ("<paramref name="block"/>.1", maskrcnn_resnet50_fpn_v2) folded into the bias-free conv, or the plain conv and
+    /// its bias when there is no norm (<see cref="ConvPrefix"/>).
+    /// </summary>
+    public (string Weight, string Bias) ConvNorm(string block)
+    {
+        if (Has($"{block}.1.running_var")) return ConvWithBatchNorm($"{block}.0.weight", $"{block}.1");
+        var prefix = ConvPrefix(block);
+        return (Initializer($"{prefix}.weight"), Initializer($"{prefix}.bias"));
+    }
+
     /// <summary>Conv weight and bias initializers with the frozen batch norm at <paramref name="batchNorm"/> folded in.</summary>
     public (string Weight, string Bias) ConvWithBatchNorm(string convWeight, string batchNorm)
     {

@@ -9,7 +9,7 @@ namespace CloudSeg.Training.Import;
 /// torchvision's published COCO Mask R-CNN weights that <c>cloudseg models pull</c> knows: where they are, the
 /// architecture they fit (torchvision's builder defaults) and the COCO val2017 AP torchvision publishes for them.
 /// </summary>
-public sealed record TorchvisionCocoModel(string Name, Uri Url, MaskRcnnOptions? Options, double BoxAp, double MaskAp, string? Unsupported = null)
+public sealed record TorchvisionCocoModel(string Name, Uri Url, MaskRcnnOptions Options, double BoxAp, double MaskAp)
 {
     /// <summary>torchvision's category list: index = COCO category id, 0 the background, "N/A" for the ids COCO never used.</summary>
     public static readonly IReadOnlyList<string> CocoClasses =
@@ -34,12 +34,16 @@ public sealed record TorchvisionCocoModel(string Name, Uri Url, MaskRcnnOptions?
                 RoIHeads = new RoIHeadsOptions { AlignedRoIAlign = false, MaskIouHead = false },
             },
             BoxAp: 0.379, MaskAp: 0.346),
+        // maskrcnn_resnet50_fpn_v2 (Li et al. 2021's recipe): batch norm (not frozen) in the trunk, after the FPN's convs
+        // and in both heads; a two-conv RPN head; the 4conv1fc box head. Same anchors, thresholds, unaligned RoIAlign.
         new("torchvision/maskrcnn_resnet50_fpn_v2", new Uri("https://download.pytorch.org/models/maskrcnn_resnet50_fpn_v2_coco-73cbd019.pth"),
-            null, BoxAp: 0.474, MaskAp: 0.418,
-            Unsupported: "v2's heads are not built yet: its box head is four 3×3 conv + batch norm layers and one FC " +
-                "(FastRCNNConvFCHead), its RPN head has two convolutions, its mask head has batch norm after each conv, and " +
-                "its FPN and trunk use batch norm where v1 has none; our MaskRcnn, its ONNX emitters and the name mapping " +
-                "need those modules first"),
+            new MaskRcnnOptions
+            {
+                NumClasses = CocoClasses.Count, Backbone = ResNetDepth.ResNet50, Norm = NormLayer.BatchNorm, FpnBatchNorm = true,
+                Rpn = new RpnOptions { ConvDepth = 2 },
+                RoIHeads = new RoIHeadsOptions { AlignedRoIAlign = false, MaskIouHead = false, BoxHeadConvLayers = 4, HeadsBatchNorm = true },
+            },
+            BoxAp: 0.474, MaskAp: 0.418),
     ];
 
     public static TorchvisionCocoModel Find(string name) =>

@@ -26,7 +26,6 @@ public sealed class TorchvisionModelPull(HttpClient http)
         CancellationToken cancellationToken)
     {
         var model = TorchvisionCocoModel.Find(request.Model);
-        if (model.Options is null) throw new NotSupportedException($"{model.Name} cannot be pulled yet: {model.Unsupported}.");
         Directory.CreateDirectory(request.OutputDirectory);
 
         string weightsPath;
