@@ -117,4 +117,40 @@ public sealed class ImageNetBackboneTests
         Assert.Equal(expected.Boxes.shape[0], actual[MaskRcnnOnnxExporter.BoxesOutput].shape[0]);
         Assert.True(MaxAbsDifference(expected.Boxes, actual[MaskRcnnOnnxExporter.BoxesOutput]) < 1e-2);
     }
+
+    [Fact]
+    public void A_body_cut_after_layer3_loads_without_layer4_gives_the_full_bodys_C2_to_C4_and_exports()
+    {
+        using var scope = NewDisposeScope();
+        using var weights = BackboneWeights.Open(BackboneWeights.ImageNet);
+        var options = weights.Apply(MaskRcnnOptions.Small(numClasses: 3, imageSize: 160) with { BackboneStages = 3 }, trainableLayers: 3);
+        using var model = new MaskRcnn(options);
+        var report = weights.LoadInto(model);
+        Assert.Equal(15 * 5, report.Loaded.Count);   // 22 convolutions less layer4's 7 (three blocks of two, one shortcut)
+        Assert.DoesNotContain(model.named_parameters(), p => p.name.StartsWith("backbone.body.layer4.", StringComparison.Ordinal));
+
+        using var cut = new ResNet(ResNetDepth.ResNet18Cntk, NormLayer.FrozenBatchNorm, 64, stages: 3);
+        using var full = new ResNet(ResNetDepth.ResNet18Cntk, NormLayer.FrozenBatchNorm, 64);
+        var state = ImageNetResNet18.ReadStateDict(ImageNetResNet18.ModelPath);
+        StateDictImporter.Load(full, state);
+        StateDictImporter.Load(cut, state.Where(p => !p.Key.StartsWith("layer4.", StringComparison.Ordinal)).ToDictionary());
+        cut.eval();
+        full.eval();
+        var picture = Picture() / 255;
+        using (no_grad())
+        {
+            var cutStages = cut.call(picture);
+            var fullStages = full.call(picture);
+            Assert.Equal(3, cutStages.Length);
+            for (var i = 0; i < 3; i++) Assert.Equal(0f, MaxAbsDifference(fullStages[i], cutStages[i]));
+        }
+
+        model.eval();
+        var graph = MaskRcnnOnnxExporter.Export(model, "test");
+        var image = Picture()[0] / 255;
+        var expected = model.Detect([image])[0];
+        var actual = RunOnnx(graph, (MaskRcnnOnnxExporter.ImageInput, image));
+        Assert.Equal(expected.Boxes.shape[0], actual[MaskRcnnOnnxExporter.BoxesOutput].shape[0]);
+        Assert.True(MaxAbsDifference(expected.Boxes, actual[MaskRcnnOnnxExporter.BoxesOutput]) < 1e-2);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CloudSeg.Datasets;
 using CloudSeg.Datasets.Shapes;
+using CloudSeg.Datasets.Shapes.Wild;
 using CloudSeg.Evaluation.Coco;
 using Spectre.Console;
 
@@ -23,12 +24,19 @@ public static class ShapesCommand
             DefaultValueFactory = _ => string.Join(",", defaults.Classes.Select(k => k.CategoryName())),
         };
         var maxShapes = new Option<int>("--max-shapes") { Description = "Most shapes per image", DefaultValueFactory = _ => defaults.MaxShapesPerImage };
+        var style = new Option<string>("--style")
+        {
+            Description = "classic: the training set's look (square --size pictures, 1–4 shapes); wild: a second renderer for generalisation tests " +
+                "(256×256, 320×240, 240×320 and 192×192 pictures, 3–8 smaller shapes, other colours and backgrounds; --size does not apply)",
+            DefaultValueFactory = _ => "classic",
+        };
+        style.AcceptOnlyFromAmong("classic", "wild");
         var format = new Option<string>("--format") { Description = "Image file format", DefaultValueFactory = _ => "png" };
         format.AcceptOnlyFromAmong("png", "jpg");
 
         var command = new Command("shapes", "Make the synthetic shapes dataset in COCO format (train and val splits)")
         {
-            output, train, val, size, seed, classes, maxShapes, format,
+            output, train, val, size, seed, classes, maxShapes, style, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,17 +49,23 @@ public static class ShapesCommand
             {
                 splits.Add(new ShapesSplit("val", valCount));
             }
-            ShapesOptions options;
+            bool wild = parse.GetValue(style) == "wild";
+            IShapesRenderer renderer;
             try
             {
-                options = defaults with
-                {
-                    ImageSize = parse.GetValue(size),
-                    Seed = parse.GetValue(seed),
-                    Classes = parse.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ShapeKinds.Parse).ToArray(),
-                    MaxShapesPerImage = parse.GetValue(maxShapes),
-                };
-                options.Validate();
+                var kinds = parse.GetValue(classes)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ShapeKinds.Parse).ToArray();
+                if (wild && parse.GetResult(size) is { Implicit: false })
+                    throw new ArgumentException("--size does not apply to --style wild, which draws its own picture sizes.");
+                renderer = wild
+                    ? new WildShapesRenderer(new WildShapesOptions
+                    {
+                        Seed = parse.GetValue(seed), Classes = kinds,
+                        MaxShapesPerImage = parse.GetResult(maxShapes) is { Implicit: false } ? parse.GetValue(maxShapes) : new WildShapesOptions().MaxShapesPerImage,
+                    })
+                    : new ShapesGenerator(defaults with
+                    {
+                        ImageSize = parse.GetValue(size), Seed = parse.GetValue(seed), Classes = kinds, MaxShapesPerImage = parse.GetValue(maxShapes),
+                    });
             }
             catch (ArgumentException e)
             {
@@ -66,7 +80,7 @@ public static class ShapesCommand
 
             var directory = parse.GetValue(output)!.FullName;
             var imageFormat = parse.GetValue(format) == "jpg" ? ImageFileFormat.Jpeg : ImageFileFormat.Png;
-            var writer = new ShapesDatasetWriter(options);
+            var writer = new ShapesDatasetWriter(renderer);
             IReadOnlyList<CocoDataset> datasets = [];
             await AnsiConsole.Progress().StartAsync(async context =>
             {

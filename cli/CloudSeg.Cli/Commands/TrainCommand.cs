@@ -46,6 +46,12 @@ public static class TrainCommand
         {
             Description = "With --backbone-weights: how many of conv1, layer1 … layer4 train, counted from layer4 (0–5)", DefaultValueFactory = _ => 3,
         };
+        var backboneStages = new Option<int>("--backbone-stages")
+        {
+            Description = "ResNet stages to keep: 4 (C2–C5) or 3 (C2–C4; P5 and P6 subsampled from P4, a quarter of a ResNet-18's weights)",
+            DefaultValueFactory = _ => 4,
+        };
+        backboneStages.AcceptOnlyFromAmong("3", "4");
         var initFrom = new Option<FileInfo?>("--init-from") { Description = "Fine-tune from a torchvision Mask R-CNN state dict (.safetensors) instead of random weights" };
         var fineTuneFrom = new Option<DirectoryInfo?>("--fine-tune-from") { Description = "Fine-tune from a model package (e.g. models/default) when its architecture fits the data; else train the configured architecture" };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
@@ -55,7 +61,7 @@ public static class TrainCommand
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head (or YOLACT with --arch yolact) on a COCO dataset")
         {
             data, val, output, architecture, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            clipNorm, checkpointEvery, backboneWeights, trainableLayers, initFrom, fineTuneFrom, resume, seed, threads,
+            clipNorm, checkpointEvery, backboneWeights, trainableLayers, backboneStages, initFrom, fineTuneFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -90,6 +96,7 @@ public static class TrainCommand
                 ResumeFrom = parse.GetValue(resume)?.FullName,
                 BackboneWeights = parse.GetValue(backboneWeights),
                 TrainableBackboneLayers = parse.GetValue(trainableLayers),
+                BackboneStages = parse.GetValue(backboneStages),
                 InitFrom = parse.GetValue(initFrom)?.FullName,
                 FineTuneFrom = parse.GetValue(fineTuneFrom)?.FullName,
             };

@@ -10,12 +10,17 @@ public sealed record ShapesSplit(string Name, int ImageCount);
 
 /// <summary>
 /// Writes the shapes dataset as COCO splits: <c>DIR/&lt;split&gt;/annotations.json</c> (masks as compressed RLE) and
-/// <c>DIR/&lt;split&gt;/images/NNNNNN.png</c>, readable back with <see cref="FolderDatasetSource"/>.
+/// <c>DIR/&lt;split&gt;/images/NNNNNN.png</c>, readable back with <see cref="FolderDatasetSource"/>, with the pictures of
+/// any <see cref="IShapesRenderer"/>.
 /// </summary>
-public sealed class ShapesDatasetWriter(ShapesOptions options, ILogger<ShapesDatasetWriter>? logger = null)
+public sealed class ShapesDatasetWriter(IShapesRenderer renderer, ILogger<ShapesDatasetWriter>? logger = null)
 {
     private readonly ILogger logger = logger ?? NullLogger<ShapesDatasetWriter>.Instance;
-    private readonly ShapesGenerator generator = new(options);
+
+    /// <summary>The training set's look (<see cref="ShapesGenerator"/>).</summary>
+    public ShapesDatasetWriter(ShapesOptions options, ILogger<ShapesDatasetWriter>? logger = null) : this(new ShapesGenerator(options), logger)
+    {
+    }
 
     /// <param name="progress">Called after each image with the number written so far (all splits).</param>
     public async Task<IReadOnlyList<CocoDataset>> WriteAsync(
@@ -36,12 +41,12 @@ public sealed class ShapesDatasetWriter(ShapesOptions options, ILogger<ShapesDat
 
             var dataset = new CocoDataset
             {
-                Categories = options.Classes.Select((kind, i) => new CocoCategory { Id = i + 1, Name = kind.CategoryName(), Supercategory = "shape" }).ToList(),
+                Categories = renderer.Classes.Select((kind, i) => new CocoCategory { Id = i + 1, Name = kind.CategoryName(), Supercategory = "shape" }).ToList(),
             };
             for (var index = 0; index < split.ImageCount; index++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var picture = generator.Generate(generator.ImageSeed(splitNumber, index));
+                var picture = renderer.Render(splitNumber, index);
                 var image = new CocoImage
                 {
                     Id = index + 1,

@@ -10,7 +10,7 @@ namespace CloudSeg.Datasets.Shapes;
 /// shape that would be mostly hidden is not drawn at all, so every visible object is annotated.
 /// Everything derives from the image seed, so the same seed gives the same picture, byte for byte.
 /// </summary>
-public sealed class ShapesGenerator
+public sealed class ShapesGenerator : IShapesRenderer
 {
     private readonly ShapesOptions options;
 
@@ -19,6 +19,10 @@ public sealed class ShapesGenerator
         options.Validate();
         this.options = options;
     }
+
+    public IReadOnlyList<ShapeKind> Classes => options.Classes;
+
+    public ShapesImage Render(int splitNumber, int index) => Generate(ImageSeed(splitNumber, index));
 
     /// <summary>The seed of image <paramref name="index"/> of a split, so splits never share pictures and any image can be made alone.</summary>
     public int ImageSeed(int splitNumber, int index)

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace CloudSeg.Training.Backbone;
 
 /// <summary>ResNet trunk ("body") + FPN ("fpn"): images in, P2–P6 out, all with <see cref="OutChannels"/> channels.
-/// With <c>firstLevel: 3</c> the FPN starts at C3 (YOLACT's P3–P5, plus the subsampled P6 it ignores).</summary>
+/// With <c>firstLevel: 3</c> the FPN starts at C3 (YOLACT's P3–P5, plus the subsampled P6 it ignores); with
+/// <c>stages: 3</c> the body ends at C4 and P5, P6 are subsampled from P4.</summary>
 public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
 {
     readonly ResNet body;
@@ -12,13 +13,14 @@ public sealed class BackboneWithFpn : nn.Module<Tensor, Tensor[]>
     readonly int _skippedStages;
 
     public BackboneWithFpn(ResNetDepth depth, NormLayer norm, int baseWidth, long fpnChannels, int trainableLayers, int firstLevel = 2,
-        bool fpnBatchNorm = false)
+        bool fpnBatchNorm = false, int stages = 4)
         : base(nameof(BackboneWithFpn))
     {
-        body = new ResNet(depth, norm, baseWidth);
+        body = new ResNet(depth, norm, baseWidth, stages);
         body.FreezeLayers(trainableLayers);
         _skippedStages = firstLevel - 2;
-        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels, fpnBatchNorm);
+        // The pyramid always reaches P6: the levels above the last stage are subsampled.
+        fpn = new FeaturePyramidNetwork(body.StageChannels.Skip(_skippedStages).ToArray(), fpnChannels, fpnBatchNorm, pooledLevels: 5 - stages);
         RegisterComponents();
     }
 

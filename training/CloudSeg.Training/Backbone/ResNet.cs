@@ -7,18 +7,22 @@ namespace CloudSeg.Training.Backbone;
 /// The ResNet trunk without its classifier (torchvision's IntermediateLayerGetter keeps conv1 … layer4), returning
 /// the outputs of layer1–layer4: C2–C5 at strides 4, 8, 16, 32, which the FPN turns into P2–P5.
 /// <paramref name="baseWidth"/> 64 is the standard ResNet; narrower widths keep the same layout and names for small
-/// models (a 20 MB ONNX budget does not fit a full ResNet-18 with heads).
+/// models (a 20 MB ONNX budget does not fit a full ResNet-18 with heads). <paramref name="stages"/> 3 stops after
+/// layer3 (C2–C4): a full-width ImageNet ResNet-18 then fits that budget, since layer4 holds three quarters of its
+/// weights and at 128 px sees only 4×4 cells.
 /// </summary>
 public sealed class ResNet : nn.Module<Tensor, Tensor[]>
 {
     // Field names are torchvision's parameter names (backbone.body.*).
     readonly Conv2d conv1;
     readonly nn.Module<Tensor, Tensor> bn1;
-    readonly Sequential layer1, layer2, layer3, layer4;
+    readonly Sequential layer1, layer2, layer3;
+    readonly Sequential? layer4;
     readonly ResNetLayout layout;
 
-    public ResNet(ResNetDepth depth, NormLayer norm, int baseWidth = 64) : base(nameof(ResNet))
+    public ResNet(ResNetDepth depth, NormLayer norm, int baseWidth = 64, int stages = 4) : base(nameof(ResNet))
     {
+        if (stages is not (3 or 4)) throw new ArgumentException($"A ResNet backbone keeps 3 or 4 stages, not {stages}.");
         layout = ResNetLayout.Of(depth);
         var (blockCounts, bottleneck) = (layout.BlockCounts, layout.Bottleneck);
         int expansion = bottleneck ? Bottleneck.Expansion : BasicBlock.Expansion;
@@ -41,13 +45,13 @@ public sealed class ResNet : nn.Module<Tensor, Tensor[]>
         layer1 = MakeLayer(baseWidth, blockCounts[0], 1);
         layer2 = MakeLayer(baseWidth * 2, blockCounts[1], 2);
         layer3 = MakeLayer(baseWidth * 4, blockCounts[2], 2);
-        layer4 = MakeLayer(baseWidth * 8, blockCounts[3], 2);
-        StageChannels = new long[] { 1, 2, 4, 8 }.Select(c => c * baseWidth * expansion).ToArray();
+        if (stages == 4) layer4 = MakeLayer(baseWidth * 8, blockCounts[3], 2);
+        StageChannels = new long[] { 1, 2, 4, 8 }.Take(stages).Select(c => c * baseWidth * expansion).ToArray();
         RegisterComponents();
         InitializeWeights();
     }
 
-    /// <summary>Channels of C2–C5.</summary>
+    /// <summary>Channels of C2–C5 (C2–C4 with 3 stages).</summary>
     public IReadOnlyList<long> StageChannels { get; }
 
     public override Tensor[] forward(Tensor images)
@@ -58,8 +62,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor[]>
         var c2 = layer1.call(x);
         var c3 = layer2.call(c2);
         var c4 = layer3.call(c3);
-        var c5 = layer4.call(c4);
-        var outputs = new[] { c2, c3, c4, c5 };
+        var outputs = layer4 is null ? new[] { c2, c3, c4 } : new[] { c2, c3, c4, layer4.call(c4) };
         foreach (var output in outputs) output.MoveToOuterDisposeScope();
         return outputs;
     }

@@ -19,7 +19,7 @@ public sealed class MaskRcnn : nn.Module, Engine.ITrainableModel
         Options = options;
         Transform = new GeneralizedRcnnTransform(options.MinSize, options.MaxSize, options.ImageMean, options.ImageStd);
         backbone = new BackboneWithFpn(options.Backbone, options.Norm, options.BackboneWidth, options.FpnChannels,
-            options.TrainableBackboneLayers, fpnBatchNorm: options.FpnBatchNorm);
+            options.TrainableBackboneLayers, fpnBatchNorm: options.FpnBatchNorm, stages: options.BackboneStages);
         rpn = new RegionProposalNetwork(options.FpnChannels,
             new AnchorGenerator(options.AnchorSizes, options.AspectRatios), options.Rpn);
         // The RoI heads pool from P2–P5; P6 only serves the RPN's largest anchors.

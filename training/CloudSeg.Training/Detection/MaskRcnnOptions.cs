@@ -13,6 +13,9 @@ public sealed record MaskRcnnOptions
     public int NumClasses { get; init; } = 91;
     public ResNetDepth Backbone { get; init; } = ResNetDepth.ResNet50;
     public int BackboneWidth { get; init; } = 64;
+    /// <summary>ResNet stages the body keeps: 4 (C2–C5), or 3 (C2–C4; P5 and P6 subsampled from P4) to halve a
+    /// full-width ResNet-18's size.</summary>
+    public int BackboneStages { get; init; } = 4;
     public NormLayer Norm { get; init; } = NormLayer.FrozenBatchNorm;
     /// <summary>How many of conv1, layer1 … layer4 train (counted from layer4), as torchvision's trainable_layers.</summary>
     public int TrainableBackboneLayers { get; init; } = 3;

@@ -41,6 +41,8 @@ public sealed record TrainingRequest
     public string? BackboneWeights { get; init; }
     /// <summary>With <see cref="BackboneWeights"/>: how many of conv1, layer1 … layer4 train, counted from layer4 (torchvision's default 3).</summary>
     public int TrainableBackboneLayers { get; init; } = 3;
+    /// <summary>ResNet stages the body keeps: 4 (C2–C5) or 3 (C2–C4, see <see cref="MaskRcnnOptions.BackboneStages"/>).</summary>
+    public int BackboneStages { get; init; } = 4;
     /// <summary>
     /// A model package (model.onnx + card, optionally its training weights) to fine-tune from when its architecture
     /// fits (see <see cref="WarmStart"/>); otherwise the run starts from the request's architecture and says why.
@@ -257,13 +259,13 @@ public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory l
 
     public static MaskRcnnOptions ModelOptions(TrainingRequest request, int numClasses) => request.Size switch
     {
-        ModelSize.Small => MaskRcnnOptions.Small(numClasses, request.Backbone, request.ImageSize),
+        ModelSize.Small => MaskRcnnOptions.Small(numClasses, request.Backbone, request.ImageSize) with { BackboneStages = request.BackboneStages },
         // From scratch there are no ImageNet statistics to freeze: learn batch norm and train every stage.
         _ => new MaskRcnnOptions
         {
             NumClasses = numClasses, Backbone = request.Backbone, MinSize = request.ImageSize,
             MaxSize = Math.Max(request.ImageSize, request.ImageSize * 1333 / 800),
-            Norm = NormLayer.BatchNorm, TrainableBackboneLayers = 5,
+            Norm = NormLayer.BatchNorm, TrainableBackboneLayers = 5, BackboneStages = request.BackboneStages,
         },
     };
 

@@ -9,7 +9,7 @@ public static class BackboneEmitter
     private const string Body = "backbone.body", Fpn = "backbone.fpn";
 
     /// <summary>FPN outputs finest first: P2, P3, P4, P5 (strides 4–32) and the pooled P6 (stride 64); from P3 with
-    /// <paramref name="firstLevel"/> 3 (YOLACT's FPN).</summary>
+    /// <paramref name="firstLevel"/> 3 (YOLACT's FPN); P5 pooled too when the body ends at layer3.</summary>
     /// <param name="padsLessAtEnd">Strided convolutions and the max pool pad one less at the end (<see cref="Backbone.ResNetLayout"/>).</param>
     public static IReadOnlyList<string> Emit(OnnxGraphBuilder g, StateDictWeights w, string images, bool padsLessAtEnd = false, int firstLevel = 2)
     {
@@ -19,13 +19,14 @@ public static class BackboneEmitter
         var (poolStart, poolEnd) = layout.Padding(3, 2);
         var x = g.MaxPool(g.Relu(g.Conv(images, conv1, bn1, stride: 2, stemStart, stemEnd)), kernel: 3, stride: 2, poolStart, poolEnd);
         var stages = new List<string>();
-        for (var layer = 1; layer <= 4; layer++)
+        // A body cut after layer3 (MaskRcnnOptions.BackboneStages 3) has no layer4 weights.
+        for (var layer = 1; layer <= 4 && w.Has($"{Body}.layer{layer}.0.conv1.weight"); layer++)
         {
             for (var block = 0; w.Has($"{Body}.layer{layer}.{block}.conv1.weight"); block++)
                 x = ResidualBlock(g, w, layout, $"{Body}.layer{layer}.{block}", x, stride: layer > 1 && block == 0 ? 2 : 1);
             stages.Add(x);
         }
-        return FeaturePyramid(g, w, stages.Skip(firstLevel - 2).ToList());
+        return FeaturePyramid(g, w, stages.Skip(firstLevel - 2).ToList(), pooledLevels: 5 - stages.Count);
     }
 
     /// <summary>BasicBlock (two 3×3) or Bottleneck (1×1, 3×3 with the stride, 1×1), plus the projection shortcut.</summary>
@@ -53,8 +54,8 @@ public static class BackboneEmitter
     }
 
     /// <summary>Top-down pathway with lateral 1×1 connections, 3×3 output convs (batch norm folded in where v2 has it),
-    /// then P6 = max_pool2d(P5, 1, stride 2).</summary>
-    private static List<string> FeaturePyramid(OnnxGraphBuilder g, StateDictWeights w, List<string> stages)
+    /// then P6 = max_pool2d(P5, 1, stride 2) (P5 and P6 from P4 with two pooled levels).</summary>
+    private static List<string> FeaturePyramid(OnnxGraphBuilder g, StateDictWeights w, List<string> stages, int pooledLevels)
     {
         string Conv(string block, int index, string input)
         {
@@ -72,7 +73,8 @@ public static class BackboneEmitter
             lastInner = g.Add(lateral, topDown);
             results.Insert(0, Conv("layer_blocks", index, lastInner));
         }
-        results.Add(g.MaxPool(results[^1], kernel: 1, stride: 2, padding: 0));
+        for (var level = 0; level < pooledLevels; level++)
+            results.Add(g.MaxPool(results[^1], kernel: 1, stride: 2, padding: 0));
         return results;
     }
 }

@@ -14,7 +14,7 @@ public sealed class BackboneWeights : IDisposable
 {
     public const string ImageNet = "imagenet";
     public const string BodyPrefix = "backbone.body.";
-    private const string ClassifierPrefix = "fc.";
+    private const string ClassifierPrefix = "fc.", Layer4Prefix = "layer4.";
 
     // torchvision's ImageNet normalisation (the default of MaskRcnnOptions, which its weights expect).
     private static readonly double[] TorchvisionMean = [0.485, 0.456, 0.406], TorchvisionStd = [0.229, 0.224, 0.225];
@@ -83,11 +83,14 @@ public sealed class BackboneWeights : IDisposable
     /// <summary>
     /// Copies the weights into the model's backbone body (the ResNet's names under <paramref name="prefix"/>; "" for a
     /// bare <see cref="ResNet"/>). Every body tensor must come from the file, and the file may hold nothing else but the
-    /// ImageNet classifier (fc.*); otherwise the file is refused with the names that differ.
+    /// ImageNet classifier (fc.*) and, for a body cut after layer3 (MaskRcnnOptions.BackboneStages 3), layer4;
+    /// otherwise the file is refused with the names that differ.
     /// </summary>
     public StateDictImportReport LoadInto(nn.Module model, string prefix = BodyPrefix)
     {
-        var prefixed = _state.Where(p => !p.Key.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
+        bool hasLayer4 = model.named_parameters().Any(p => p.name.StartsWith(prefix + Layer4Prefix, StringComparison.Ordinal));
+        var prefixed = _state.Where(p => !p.Key.StartsWith(ClassifierPrefix, StringComparison.Ordinal)
+                && (hasLayer4 || !p.Key.StartsWith(Layer4Prefix, StringComparison.Ordinal)))
             .ToDictionary(p => prefix + p.Key, p => p.Value, StringComparer.Ordinal);
         var report = StateDictImporter.Load(model, prefixed);
         var missing = report.Missing.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList();
