@@ -69,9 +69,11 @@ public sealed class WarmStart : IDisposable
             reason = $"the current model {name} is a {card.Format ?? "foreign"} model without training weights";
             return null;
         }
-        var initializers = ExportedGraphWeights.ReadInitializers(Path.Combine(packageDirectory, Export.ModelPackageExporter.OnnxFileName));
-        var options = ExportedGraphWeights.InferOptions(initializers, numClasses, card.Input?.MinSize ?? 800,
-            card.Input?.MaxSize ?? 1333, out var why);
+        var onnx = CloudSeg.Onnx.OnnxModelFile.Read(Path.Combine(packageDirectory, Export.ModelPackageExporter.OnnxFileName));
+        var initializers = ExportedGraphWeights.ReadInitializers(onnx.Graph);
+        var why = "";
+        var options = ExportedGraphWeights.RecordedOptions(onnx, numClasses)
+            ?? ExportedGraphWeights.InferOptions(initializers, numClasses, card.Input?.MinSize ?? 800, card.Input?.MaxSize ?? 1333, out why);
         if (options is null)
         {
             foreach (var t in initializers.Values) t.Dispose();

@@ -1,7 +1,10 @@
+using System.Text.Json;
 using CloudSeg.Inference;
 using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Engine;
+using CloudSeg.Training.Import;
 using CloudSeg.Training.Yolact;
 
 namespace CloudSeg.Training.Export;
@@ -23,7 +26,11 @@ public static class ModelPackageExporter
                 $"The model has {model.Options.NumClasses} classes (with background) but {description.Classes.Count} class names were given.");
         Directory.CreateDirectory(directory);
         var card = Card(model, description);
-        Write(MaskRcnnOnnxExporter.Export(model, description.CodeVersion ?? "unknown", Metadata(description)), card, directory);
+        var metadata = new Dictionary<string, string>(Metadata(description))
+        {
+            [ExportedGraphWeights.OptionsMetadataKey] = JsonSerializer.Serialize(model.Options, Checkpoint.Json),
+        };
+        Write(MaskRcnnOnnxExporter.Export(model, description.CodeVersion ?? "unknown", metadata), card, directory);
         return card;
     }
 

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Engine;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Import;
@@ -18,6 +20,18 @@ public static class ExportedGraphWeights
 {
     private const string FoldedBias = ".folded_bias";
     private const string Body = "backbone.body";
+
+    /// <summary>The metadata key under which the exporter records the model's architecture (its
+    /// <see cref="MaskRcnnOptions"/>, as checkpoint.json writes them): the initializers alone cannot tell a backbone's
+    /// layout (e.g. ML.NET's ResNet-18 cut after layer3) or its input normalisation.</summary>
+    public const string OptionsMetadataKey = "cloudseg.mask_rcnn_options";
+
+    /// <summary>The architecture the exporter recorded in the graph, with <paramref name="numClasses"/> and frozen batch
+    /// norm (the export folded it); null for graphs exported before the exporter recorded it.</summary>
+    public static MaskRcnnOptions? RecordedOptions(ModelProto model, int numClasses) =>
+        model.MetadataProps.FirstOrDefault(p => p.Key == OptionsMetadataKey)?.Value is { } json
+            ? JsonSerializer.Deserialize<MaskRcnnOptions>(json, Checkpoint.Json)! with { NumClasses = numClasses, Norm = NormLayer.FrozenBatchNorm }
+            : null;
 
     /// <summary>Every float initializer of the graph by name (the caller disposes the tensors).</summary>
     public static Dictionary<string, Tensor> ReadInitializers(string onnxPath) => ReadInitializers(OnnxModelFile.Read(onnxPath).Graph);
@@ -37,7 +51,7 @@ public static class ExportedGraphWeights
     }
 
     /// <summary>
-    /// The architecture the initializers describe, as the trainer builds it: ResNet depth from the block names, the
+    /// For graphs without <see cref="RecordedOptions"/>: the architecture the initializers describe, as the trainer builds it: ResNet depth from the block names, the
     /// small or standard heads from the FPN's width, the backbone's width from its stem, input size from the card. Null (with the reason) when the
     /// graph was not written by our exporter.
     /// </summary>
