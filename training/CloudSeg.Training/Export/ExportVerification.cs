@@ -21,8 +21,10 @@ public static class ExportVerification
     public static async Task<IReadOnlyList<ExportCheck>> VerifyAsync(MaskRcnn model, string packageDirectory,
         IEnumerable<string> imagePaths, CancellationToken cancellationToken)
     {
+        // The float graph: it is what the export wrote; an int8 graph beside it (CPU hosts' default) is checked against
+        // the float one by `cloudseg quantize`, not against the training forward.
         using var segmenter = SegmenterFactory.Load(packageDirectory,
-            new SegmenterOptions { PreferCuda = false, ScoreThreshold = 0f, UseMaskIouRescoring = false });
+            new SegmenterOptions { PreferCuda = false, ScoreThreshold = 0f, UseMaskIouRescoring = false, Precision = ModelPrecision.Float32 });
         model.eval();
         var checks = new List<ExportCheck>();
         foreach (var path in imagePaths)
