@@ -17,7 +17,7 @@ public sealed class RetrainingEndToEndTests(RetrainingStack stack) : IClassFixtu
         // never name (mask AP 0). Fine-tuned from it with fresh head rows for them, the candidate must beat it.
         await stack.SeedDatasetAsync(train: 40, val: 10, [ShapeKind.Hexagon, ShapeKind.Ellipse, ShapeKind.Rectangle]);
         var before = await stack.CurrentVersionAsync();
-        Assert.Equal("bundled-shapes-r18-v2", before);
+        Assert.Equal(RetrainingStack.BundledVersion, before);
 
         var request = await stack.Storage.RequestTrainingRunAsync(30, "manual");
         Assert.Equal(TrainingRunStatus.Requested, request.Status);
@@ -34,8 +34,8 @@ public sealed class RetrainingEndToEndTests(RetrainingStack stack) : IClassFixtu
             "the run to end");
         Assert.True(run.Status == TrainingRunStatus.Succeeded, $"{run.Error}\n{run.LogTail}");
         Assert.Equal((30, 30), (run.Step, run.TotalSteps));
-        Assert.Equal("fine-tuned from bundled-shapes-r18-v2; new classes: hexagon, ellipse, rectangle (fresh head rows)", run.WarmStart);
-        Assert.Equal(("bundled-shapes-r18-v2", request.RunId), (run.BaselineModelVersion, run.ModelVersion));
+        Assert.Equal($"fine-tuned from {RetrainingStack.BundledVersion}; new classes: hexagon, ellipse, rectangle (fresh head rows)", run.WarmStart);
+        Assert.Equal((RetrainingStack.BundledVersion, request.RunId), (run.BaselineModelVersion, run.ModelVersion));
         Assert.NotEqual("", run.DatasetDigest);
 
         // The package: graph, card with the validation figures, the weights to continue from, the step log.
@@ -81,7 +81,7 @@ public sealed class RetrainingGuardTests(RetrainingStackWithUnreachableMargin st
         Assert.NotNull(run.MaskAp);
         Assert.Equal($"kept current: candidate {RetrainingStack.Ap(run.MaskAp)} < current {RetrainingStack.Ap(run.BaselineMaskAp)} + 1", run.Decision);
         Assert.True(await stack.Storage.Registry.Container.GetBlobClient($"{run.RunId}/model.onnx").ExistsAsync(), "the candidate is registered");
-        Assert.Equal("bundled-shapes-r18-v2", await stack.CurrentVersionAsync());
+        Assert.Equal(RetrainingStack.BundledVersion, await stack.CurrentVersionAsync());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RetrainingGuardTests(RetrainingStackWithUnreachableMargin st
         Assert.Contains("killed by signal 9", run.Error);
         Assert.Contains("Training", run.LogTail);
         Assert.NotNull(run.FinishedAt);
-        Assert.Equal("bundled-shapes-r18-v2", await stack.CurrentVersionAsync());
+        Assert.Equal(RetrainingStack.BundledVersion, await stack.CurrentVersionAsync());
         Assert.DoesNotContain(await stack.Storage.ListTrainingRunsAsync(), r => r.Status is TrainingRunStatus.Requested or TrainingRunStatus.Started);
     }
 
@@ -119,7 +119,7 @@ public sealed class RetrainingGuardTests(RetrainingStackWithUnreachableMargin st
         Assert.Contains("no instances of 'dog'", run.LogTail);
         Assert.Equal(0, run.Step ?? 0);
         Assert.False(await stack.Storage.Registry.Container.GetBlobClient($"{run.RunId}/model.onnx").ExistsAsync());
-        Assert.Equal("bundled-shapes-r18-v2", await stack.CurrentVersionAsync());
+        Assert.Equal(RetrainingStack.BundledVersion, await stack.CurrentVersionAsync());
     }
 
     [Fact]
@@ -133,6 +133,6 @@ public sealed class RetrainingGuardTests(RetrainingStackWithUnreachableMargin st
 
         Assert.Equal(TrainingRunStatus.Failed, run.Status);
         Assert.Contains("no labelled data", run.Error);
-        Assert.Equal("bundled-shapes-r18-v2", await stack.CurrentVersionAsync());
+        Assert.Equal(RetrainingStack.BundledVersion, await stack.CurrentVersionAsync());
     }
 }

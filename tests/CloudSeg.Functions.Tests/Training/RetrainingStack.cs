@@ -1,6 +1,7 @@
 using System.Globalization;
 using CloudSeg.Datasets.Shapes;
 using CloudSeg.Functions.Tests.Infrastructure;
+using CloudSeg.ModelCards;
 using CloudSeg.Storage;
 using CloudSeg.Testing;
 
@@ -46,6 +47,10 @@ public class RetrainingStack : LocalRunnerFixture, IAsyncLifetime
     public Task<TrainingRunEntity> WaitForRunAsync(string runId, Func<TrainingRunEntity, bool> done, string what, TimeSpan? timeout = null) =>
         Eventually.ValueAsync(async () => await Storage.GetTrainingRunAsync(runId) is { } row && done(row) ? row : null, what,
             timeout ?? JobTimeout);
+
+    /// <summary>The registry version the bundled default model gets when the stack seeds it (its card's version).</summary>
+    public static readonly string BundledVersion = ModelRegistry.BundledVersionPrefix
+        + ModelCard.Read(Path.Combine(RepoPaths.DefaultModelDirectory, "model.card.json")).Version;
 
     public async Task<string?> CurrentVersionAsync() => (await Storage.Registry.GetCurrentAsync())?.Pointer.Version;
 
