@@ -53,7 +53,7 @@ public sealed class WarmStartTests : IDisposable
 
         Assert.Equal(["hexagon"], warm.LoadInto(model, classes));
 
-        var graph = Import.ExportedGraphWeights.ReadInitializers(Path.Combine(DefaultModel, ModelPackageExporter.OnnxFileName));
+        var graph = Import.ExportedGraphWeights.ReadInitializers(CloudSeg.Onnx.OnnxModelFile.Read(Path.Combine(DefaultModel, ModelPackageExporter.OnnxFileName)).Graph);
         var source = graph["roi_heads.box_predictor.cls_score.weight"];   // bundled labels: circle 1, square 2, triangle 3, star 4
         var loaded = model.state_dict()["roi_heads.box_predictor.cls_score.weight"];
         Assert.True(loaded[0].allclose(source[0], rtol: 0, atol: 0), "background row");

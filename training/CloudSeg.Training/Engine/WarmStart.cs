@@ -1,5 +1,6 @@
 using CloudSeg.Inference;
 using CloudSeg.ModelCards;
+using CloudSeg.Onnx;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Import;
 using static TorchSharp.torch;
@@ -69,7 +70,7 @@ public sealed class WarmStart : IDisposable
             reason = $"the current model {name} is a {card.Format ?? "foreign"} model without training weights";
             return null;
         }
-        var onnx = CloudSeg.Onnx.OnnxModelFile.Read(Path.Combine(packageDirectory, Export.ModelPackageExporter.OnnxFileName));
+        var onnx = OnnxModelFile.Read(Path.Combine(packageDirectory, Export.ModelPackageExporter.OnnxFileName));
         var initializers = ExportedGraphWeights.ReadInitializers(onnx.Graph);
         var why = "";
         var options = ExportedGraphWeights.RecordedOptions(onnx, numClasses)

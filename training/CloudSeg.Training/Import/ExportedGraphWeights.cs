@@ -33,9 +33,6 @@ public static class ExportedGraphWeights
             ? JsonSerializer.Deserialize<MaskRcnnOptions>(json, Checkpoint.Json)! with { NumClasses = numClasses, Norm = NormLayer.FrozenBatchNorm }
             : null;
 
-    /// <summary>Every float initializer of the graph by name (the caller disposes the tensors).</summary>
-    public static Dictionary<string, Tensor> ReadInitializers(string onnxPath) => ReadInitializers(OnnxModelFile.Read(onnxPath).Graph);
-
     /// <summary>Every float initializer of <paramref name="graph"/> by name (the caller disposes the tensors).</summary>
     public static Dictionary<string, Tensor> ReadInitializers(GraphProto graph)
     {
