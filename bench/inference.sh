@@ -9,7 +9,7 @@
 #                                    package such as an earlier export of the same weights, is quantized and timed alongside)
 #
 # The model and images are generated into /tmp/cloudseg-bench by tests/fixtures/models/make_r50_benchmark_model.py
-# (Debian's python3-torchvision) on first use; set CLOUDSEG_BENCH_EAGER=1 to also time torchvision's eager forward.
+# (Debian's python3-torchvision) on first use; set CLOUDSEG_BENCH_EAGER=1 to also time torchvision's eager forward (same weights, same pictures) first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out=/tmp/cloudseg-bench
@@ -50,8 +50,8 @@ fi
 
 runs="${1:-3}"
 
-if [[ ! -f "$out/r50/model.onnx" ]]; then
-  echo "Exporting maskrcnn_resnet50_fpn (random weights) to $out ..."
+if [[ ! -f "$out/r50/model.onnx" || -n "${CLOUDSEG_BENCH_EAGER:-}" ]]; then
+  echo "Exporting maskrcnn_resnet50_fpn (random weights) to $out (kept if there) ${CLOUDSEG_BENCH_EAGER:+and timing torchvision eager} ..."
   /usr/bin/python3 "$root/tests/fixtures/models/make_r50_benchmark_model.py" "$out" ${CLOUDSEG_BENCH_EAGER:+--eager} 2>&1 \
     | grep -v -i warning | grep -v '^  ' || true
 fi
