@@ -4,6 +4,7 @@ using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Engine;
 using CloudSeg.Training.Export;
+using CloudSeg.Training.Import;
 
 namespace CloudSeg.Training.Tests;
 
@@ -61,6 +62,35 @@ public sealed class CheckpointExportTests : IDisposable
         Assert.Equal("probe.png", check.Image);
         Assert.InRange(check.TorchSharpInstances, 5, 100);
         Assert.True(check.Agrees, check.ToString());
+    }
+
+    [Fact]
+    public async Task The_inference_proposal_count_is_baked_into_the_graph_recorded_and_verified()
+    {
+        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
+            Checkpoint.Save(_run, model, null,
+                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
+        var imagePath = Path.Combine(_run, "probe.png");
+        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
+            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        var package = Path.Combine(_run, "package");
+
+        var result = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, package, VerifyImages: [imagePath], RpnPostNmsTopN: 7), CancellationToken.None);
+        // A package re-exported without the option keeps the count its graph records.
+        var again = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(package, Path.Combine(_run, "again"), VerifyImages: [imagePath]), CancellationToken.None);
+
+        // 7 proposals cap the detections at 7 per class (the tiny random model keeps 5–100 with its own 300).
+        var check = Assert.Single(result.Checks);
+        Assert.True(check.Agrees, check.ToString());
+        Assert.InRange(check.OnnxInstances, 1, 7 * (Classes.Length - 1));
+        Assert.Equal(7, ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(result.OnnxPath), Classes.Length)!.Rpn.PostNmsTopNTest);
+        Assert.Equal(300, Checkpoint.ReadInfo(_run).MaskRcnn.Rpn.PostNmsTopNTest);
+        Assert.Equal(check.OnnxInstances, Assert.Single(again.Checks).OnnxInstances);
+        Assert.Equal(7, ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(again.OnnxPath), Classes.Length)!.Rpn.PostNmsTopNTest);
+        await Assert.ThrowsAsync<ArgumentException>(() => CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, Path.Combine(_run, "zero"), RpnPostNmsTopN: 0), CancellationToken.None));
     }
 
     [Fact]

@@ -34,12 +34,17 @@ public static class ExportCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var proposals = new Option<int?>("--rpn-post-nms-top-n")
+        {
+            Description = "Proposals kept after the RPN's NMS at inference (torchvision's rpn_post_nms_top_n_test; default: the model's own, "
+                + "300 for the shapes models). Fewer is faster (the box head's RoIAlign and first layer scale with it); recorded in the graph's options",
+        };
         var int8 = new Option<bool>("--int8") { Description = "Also add a calibrated int8 graph (model.int8.onnx, as `cloudseg quantize`); needs --calibration" };
         var quantize = new QuantizeOptions();
 
         var command = new Command("export", "Export a trained checkpoint to an ONNX model package (cloudseg format + model card)")
         {
-            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify, int8,
+            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify, proposals, int8,
             quantize.Calibration, quantize.Images, quantize.MinAgreement, quantize.Activations,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -58,7 +63,8 @@ public static class ExportCommand
                 parse.GetValue(trainData),
                 parse.GetValue(scoreThreshold),
                 parse.GetValue(maskThreshold),
-                ImageFiles(parse.GetValue(verify) ?? []));
+                ImageFiles(parse.GetValue(verify) ?? []),
+                parse.GetValue(proposals));
             try
             {
                 var result = await AnsiConsole.Status().StartAsync("Exporting…", _ => CheckpointExport.ExportAsync(request, cancellationToken));

@@ -43,7 +43,8 @@ public static class RoIHeadsEmitter
         keep = SelectionEmitter.Where(g, BoxDecodingEmitter.IsLargeEnough(g, boxes, MinDetectionSize));
         (boxes, scores, labels) = (g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
 
-        keep = SelectionEmitter.Take(g, SelectionEmitter.BatchedNms(g, boxes, scores, labels, classCount, config.BoxNmsThreshold), config.DetectionsPerImage);
+        keep = SelectionEmitter.Take(g, SelectionEmitter.BatchedNms(g, boxes, scores, labels, classCount, config.BoxNmsThreshold,
+            config.DetectionsPerImage), config.DetectionsPerImage);
         return new GraphDetections(g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
     }
 }
