@@ -65,7 +65,7 @@ public sealed class CheckpointExportTests : IDisposable
     }
 
     [Fact]
-    public async Task The_inference_proposal_count_is_baked_into_the_graph_recorded_and_verified()
+    public async Task The_inference_proposal_count_and_sampling_ratio_are_baked_into_the_graph_recorded_and_verified()
     {
         using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
             Checkpoint.Save(_run, model, null,
@@ -76,8 +76,8 @@ public sealed class CheckpointExportTests : IDisposable
         var package = Path.Combine(_run, "package");
 
         var result = await CheckpointExport.ExportAsync(
-            new CheckpointExportRequest(_run, package, VerifyImages: [imagePath], RpnPostNmsTopN: 7), CancellationToken.None);
-        // A package re-exported without the option keeps the count its graph records.
+            new CheckpointExportRequest(_run, package, VerifyImages: [imagePath], RpnPostNmsTopN: 7, SamplingRatio: 1), CancellationToken.None);
+        // A package re-exported without the options keeps the settings its graph records.
         var again = await CheckpointExport.ExportAsync(
             new CheckpointExportRequest(package, Path.Combine(_run, "again"), VerifyImages: [imagePath]), CancellationToken.None);
 
@@ -85,12 +85,18 @@ public sealed class CheckpointExportTests : IDisposable
         var check = Assert.Single(result.Checks);
         Assert.True(check.Agrees, check.ToString());
         Assert.InRange(check.OnnxInstances, 1, 7 * (Classes.Length - 1));
-        Assert.Equal(7, ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(result.OnnxPath), Classes.Length)!.Rpn.PostNmsTopNTest);
+        var recorded = ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(result.OnnxPath), Classes.Length)!;
+        Assert.Equal((7, 1), (recorded.Rpn.PostNmsTopNTest, recorded.RoIHeads.InferenceSamplingRatio));
+        Assert.Contains(OnnxModelFile.Read(result.OnnxPath).Graph.Node,
+            n => n.OpType == "RoiAlign" && n.Attribute.Single(a => a.Name == "sampling_ratio").I == 1);
         Assert.Equal(300, Checkpoint.ReadInfo(_run).MaskRcnn.Rpn.PostNmsTopNTest);
         Assert.Equal(check.OnnxInstances, Assert.Single(again.Checks).OnnxInstances);
-        Assert.Equal(7, ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(again.OnnxPath), Classes.Length)!.Rpn.PostNmsTopNTest);
+        recorded = ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(again.OnnxPath), Classes.Length)!;
+        Assert.Equal((7, 1), (recorded.Rpn.PostNmsTopNTest, recorded.RoIHeads.InferenceSamplingRatio));
         await Assert.ThrowsAsync<ArgumentException>(() => CheckpointExport.ExportAsync(
             new CheckpointExportRequest(_run, Path.Combine(_run, "zero"), RpnPostNmsTopN: 0), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, Path.Combine(_run, "zero"), SamplingRatio: 0), CancellationToken.None));
     }
 
     [Fact]

@@ -16,6 +16,8 @@ namespace CloudSeg.Training.Export;
 /// <param name="RpnPostNmsTopN">Proposals the RPN keeps after its NMS at inference (torchvision's rpn_post_nms_top_n_test);
 /// null keeps the model's own. The box head's RoIAlign and fc6 scale with it, so fewer is faster; the graph's recorded
 /// options carry the value, and <see cref="VerifyImages"/> runs the TorchSharp model with the same setting.</param>
+/// <param name="SamplingRatio">RoIAlign's samples per bin side at inference (training's 2 when null); recorded and
+/// verified the same way.</param>
 public sealed record CheckpointExportRequest(
     string Checkpoint,
     string OutputDirectory,
@@ -26,15 +28,20 @@ public sealed record CheckpointExportRequest(
     float ScoreThreshold = 0.5f,
     float MaskThreshold = 0.5f,
     IReadOnlyList<string>? VerifyImages = null,
-    int? RpnPostNmsTopN = null)
+    int? RpnPostNmsTopN = null,
+    int? SamplingRatio = null)
 {
     /// <summary>The model's options with this request's inference settings applied (training settings untouched).</summary>
-    internal MaskRcnnOptions ForInference(MaskRcnnOptions options) => RpnPostNmsTopN switch
+    internal MaskRcnnOptions ForInference(MaskRcnnOptions options)
     {
-        null => options,
-        < 1 => throw new ArgumentException($"The post-NMS proposal count must be at least 1 (got {RpnPostNmsTopN})."),
-        int n => options with { Rpn = options.Rpn with { PostNmsTopNTest = n } },
-    };
+        if (RpnPostNmsTopN is < 1) throw new ArgumentException($"The post-NMS proposal count must be at least 1 (got {RpnPostNmsTopN}).");
+        if (SamplingRatio is < 1) throw new ArgumentException($"The RoIAlign sampling ratio must be at least 1 (got {SamplingRatio}).");
+        return options with
+        {
+            Rpn = options.Rpn with { PostNmsTopNTest = RpnPostNmsTopN ?? options.Rpn.PostNmsTopNTest },
+            RoIHeads = options.RoIHeads with { InferenceSamplingRatio = SamplingRatio ?? options.RoIHeads.InferenceSamplingRatio },
+        };
+    }
 }
 
 /// <summary>The written package and where its parts came from.</summary>
@@ -77,8 +84,8 @@ public static class CheckpointExport
     {
         if (request.VerifyImages is { Count: > 0 })
             throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; export verification on images is built for Mask R-CNN only.");
-        if (request.RpnPostNmsTopN is not null)
-            throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; it has no region proposals to limit.");
+        if (request.RpnPostNmsTopN is not null || request.SamplingRatio is not null)
+            throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; it has no region proposals or RoIAlign to set.");
         var (model, info) = Engine.Checkpoint.LoadYolact(checkpointDirectory);
         using (model)
         {
