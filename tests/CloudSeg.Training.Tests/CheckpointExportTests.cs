@@ -48,12 +48,7 @@ public sealed class CheckpointExportTests : IDisposable
     [Fact]
     public async Task Verification_runs_images_through_checkpoint_and_package_and_finds_them_alike()
     {
-        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
-            Checkpoint.Save(_run, model, null,
-                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
-        var imagePath = Path.Combine(_run, "probe.png");
-        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
-            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        var imagePath = await SaveRandomCheckpointAndProbeAsync();
 
         var result = await CheckpointExport.ExportAsync(
             new CheckpointExportRequest(_run, Path.Combine(_run, "package"), VerifyImages: [imagePath]), CancellationToken.None);
@@ -67,12 +62,7 @@ public sealed class CheckpointExportTests : IDisposable
     [Fact]
     public async Task The_inference_proposal_count_and_sampling_ratio_are_baked_into_the_graph_recorded_and_verified()
     {
-        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
-            Checkpoint.Save(_run, model, null,
-                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
-        var imagePath = Path.Combine(_run, "probe.png");
-        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
-            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        var imagePath = await SaveRandomCheckpointAndProbeAsync();
         var package = Path.Combine(_run, "package");
 
         var result = await CheckpointExport.ExportAsync(
@@ -109,6 +99,18 @@ public sealed class CheckpointExportTests : IDisposable
 
         Assert.Contains("checkpoint.json", error.Message);
         Assert.False(Directory.Exists(Path.Combine(_run, "package")));
+    }
+
+    /// <summary>A random tiny model's checkpoint in the run folder and a smooth picture to verify its export on.</summary>
+    private async Task<string> SaveRandomCheckpointAndProbeAsync()
+    {
+        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
+            Checkpoint.Save(_run, model, null,
+                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
+        var imagePath = Path.Combine(_run, "probe.png");
+        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
+            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        return imagePath;
     }
 
     public void Dispose()
