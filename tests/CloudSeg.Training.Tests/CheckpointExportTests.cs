@@ -4,6 +4,7 @@ using CloudSeg.ModelCards;
 using CloudSeg.Onnx;
 using CloudSeg.Training.Engine;
 using CloudSeg.Training.Export;
+using CloudSeg.Training.Import;
 
 namespace CloudSeg.Training.Tests;
 
@@ -47,12 +48,7 @@ public sealed class CheckpointExportTests : IDisposable
     [Fact]
     public async Task Verification_runs_images_through_checkpoint_and_package_and_finds_them_alike()
     {
-        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
-            Checkpoint.Save(_run, model, null,
-                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
-        var imagePath = Path.Combine(_run, "probe.png");
-        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
-            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        var imagePath = await SaveRandomCheckpointAndProbeAsync();
 
         var result = await CheckpointExport.ExportAsync(
             new CheckpointExportRequest(_run, Path.Combine(_run, "package"), VerifyImages: [imagePath]), CancellationToken.None);
@@ -61,6 +57,36 @@ public sealed class CheckpointExportTests : IDisposable
         Assert.Equal("probe.png", check.Image);
         Assert.InRange(check.TorchSharpInstances, 5, 100);
         Assert.True(check.Agrees, check.ToString());
+    }
+
+    [Fact]
+    public async Task The_inference_proposal_count_and_sampling_ratio_are_baked_into_the_graph_recorded_and_verified()
+    {
+        var imagePath = await SaveRandomCheckpointAndProbeAsync();
+        var package = Path.Combine(_run, "package");
+
+        var result = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, package, VerifyImages: [imagePath], RpnPostNmsTopN: 7, SamplingRatio: 1), CancellationToken.None);
+        // A package re-exported without the options keeps the settings its graph records.
+        var again = await CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(package, Path.Combine(_run, "again"), VerifyImages: [imagePath]), CancellationToken.None);
+
+        // 7 proposals cap the detections at 7 per class (the tiny random model keeps 5–100 with its own 300).
+        var check = Assert.Single(result.Checks);
+        Assert.True(check.Agrees, check.ToString());
+        Assert.InRange(check.OnnxInstances, 1, 7 * (Classes.Length - 1));
+        var recorded = ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(result.OnnxPath), Classes.Length)!;
+        Assert.Equal((7, 1), (recorded.Rpn.PostNmsTopNTest, recorded.RoIHeads.InferenceSamplingRatio));
+        Assert.Contains(OnnxModelFile.Read(result.OnnxPath).Graph.Node,
+            n => n.OpType == "RoiAlign" && n.Attribute.Single(a => a.Name == "sampling_ratio").I == 1);
+        Assert.Equal(300, Checkpoint.ReadInfo(_run).MaskRcnn.Rpn.PostNmsTopNTest);
+        Assert.Equal(check.OnnxInstances, Assert.Single(again.Checks).OnnxInstances);
+        recorded = ExportedGraphWeights.RecordedOptions(OnnxModelFile.Read(again.OnnxPath), Classes.Length)!;
+        Assert.Equal((7, 1), (recorded.Rpn.PostNmsTopNTest, recorded.RoIHeads.InferenceSamplingRatio));
+        await Assert.ThrowsAsync<ArgumentException>(() => CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, Path.Combine(_run, "zero"), RpnPostNmsTopN: 0), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => CheckpointExport.ExportAsync(
+            new CheckpointExportRequest(_run, Path.Combine(_run, "zero"), SamplingRatio: 0), CancellationToken.None));
     }
 
     [Fact]
@@ -73,6 +99,18 @@ public sealed class CheckpointExportTests : IDisposable
 
         Assert.Contains("checkpoint.json", error.Message);
         Assert.False(Directory.Exists(Path.Combine(_run, "package")));
+    }
+
+    /// <summary>A random tiny model's checkpoint in the run folder and a smooth picture to verify its export on.</summary>
+    private async Task<string> SaveRandomCheckpointAndProbeAsync()
+    {
+        using (var model = MaskRcnnExportTests.RandomModel(MaskRcnnExportTests.TinyOptions(), seed: 3))
+            Checkpoint.Save(_run, model, null,
+                new CheckpointInfo(1, 1, model.Options, new TrainerOptions(), Classes, Checkpoint.CaptureRngState(), 1));
+        var imagePath = Path.Combine(_run, "probe.png");
+        using (var image = MaskRcnnExportTests.SmoothImage(70, 90, seed: 8))
+            await File.WriteAllBytesAsync(imagePath, ImageEncoder.Png(ModelPackageExportTests.RgbFrom(image)));
+        return imagePath;
     }
 
     public void Dispose()

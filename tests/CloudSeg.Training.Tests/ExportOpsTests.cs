@@ -136,6 +136,23 @@ public sealed class ExportOpsTests
     }
 
     [Fact]
+    public void Batched_nms_capped_per_group_keeps_the_same_first_entries()
+    {
+        manual_seed(5);
+        using var corners = rand(200, 2) * 100;
+        using var boxes = cat([corners, corners + 5 + rand(200, 2) * 20], 1);
+        using var scores = rand(200);
+        using var groups = randint(0, 4, 200);
+
+        var all = RunBatchedNms(boxes, scores, groups, groupCount: 4);
+        var capped = RunBatchedNms(boxes, scores, groups, groupCount: 4, keepAtMost: 10);
+
+        // Each group stops after 10 survivors, so fewer come back, but the overall top 10 are the uncapped ones.
+        Assert.True(all.Length > capped.Length && capped.Length >= 10, $"{all.Length} uncapped, {capped.Length} capped");
+        Assert.Equal(all[..10], capped[..10]);
+    }
+
+    [Fact]
     public void Batched_nms_of_no_boxes_keeps_nothing()
     {
         using var boxes = zeros(0, 4);
@@ -145,11 +162,11 @@ public sealed class ExportOpsTests
         Assert.Empty(RunBatchedNms(boxes, scores, groups, groupCount: 3));
     }
 
-    private static long[] RunBatchedNms(Tensor boxes, Tensor scores, Tensor groups, long groupCount)
+    private static long[] RunBatchedNms(Tensor boxes, Tensor scores, Tensor groups, long groupCount, long keepAtMost = long.MaxValue)
     {
         var g = new OnnxGraphBuilder("nms");
         var kept = SelectionEmitter.BatchedNms(g, g.Input("boxes", DataType.Float, null, 4), g.Input("scores", DataType.Float, new long?[] { null }),
-            g.Input("groups", DataType.Int64, new long?[] { null }), groupCount, 0.5f);
+            g.Input("groups", DataType.Int64, new long?[] { null }), groupCount, 0.5f, keepAtMost);
         g.Output(kept, "kept", DataType.Int64, new long?[] { null });
         return Values<long>(RunOnnx(g.Build("test"), ("boxes", boxes), ("scores", scores), ("groups", groups))["kept"]);
     }

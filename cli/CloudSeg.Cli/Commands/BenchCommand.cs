@@ -119,6 +119,11 @@ public static class BenchCommand
             .AddColumn(new TableColumn("Total ms").RightAligned()).AddColumn(new TableColumn("Calls").RightAligned()).AddColumn(new TableColumn("Share").RightAligned());
         foreach (var op in operators.Take(15))
             table.AddRow(Markup.Escape(op.OpType), CliTables.Ms(op.TotalMs), op.Calls.ToString(), $"{op.Share:P1}");
+        // The long tail (shape arithmetic, small elementwise nodes) matters in sum even when no single type does.
+        var rest = operators.Skip(15).ToList();
+        if (rest.Count > 0)
+            table.AddRow($"{rest.Count} other types", CliTables.Ms(rest.Sum(op => op.TotalMs)), rest.Sum(op => op.Calls).ToString(), $"{rest.Sum(op => op.Share):P1}");
+        table.AddRow("all operators", CliTables.Ms(operators.Sum(op => op.TotalMs)), operators.Sum(op => op.Calls).ToString(), "100 %");
         return table;
     }
 }

@@ -34,12 +34,22 @@ public static class ExportCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var proposals = new Option<int?>("--rpn-post-nms-top-n")
+        {
+            Description = "Proposals kept after the RPN's NMS at inference (torchvision's rpn_post_nms_top_n_test; default: the model's own, "
+                + "300 for the shapes models). Fewer is faster (the box head's RoIAlign and first layer scale with it); recorded in the graph's options",
+        };
+        var samplingRatio = new Option<int?>("--roi-align-sampling-ratio")
+        {
+            Description = "RoIAlign samples per bin side at inference (default: as trained, 2). 1 quarters the box branch's pooling; "
+                + "measure the AP (docs/benchmarks.md, Int8); recorded in the graph's options",
+        };
         var int8 = new Option<bool>("--int8") { Description = "Also add a calibrated int8 graph (model.int8.onnx, as `cloudseg quantize`); needs --calibration" };
         var quantize = new QuantizeOptions();
 
         var command = new Command("export", "Export a trained checkpoint to an ONNX model package (cloudseg format + model card)")
         {
-            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify, int8,
+            checkpoint, output, name, version, metrics, trainData, scoreThreshold, maskThreshold, verify, proposals, samplingRatio, int8,
             quantize.Calibration, quantize.Images, quantize.MinAgreement, quantize.Activations,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -58,7 +68,9 @@ public static class ExportCommand
                 parse.GetValue(trainData),
                 parse.GetValue(scoreThreshold),
                 parse.GetValue(maskThreshold),
-                ImageFiles(parse.GetValue(verify) ?? []));
+                ImageFiles(parse.GetValue(verify) ?? []),
+                parse.GetValue(proposals),
+                parse.GetValue(samplingRatio));
             try
             {
                 var result = await AnsiConsole.Status().StartAsync("Exporting…", _ => CheckpointExport.ExportAsync(request, cancellationToken));

@@ -19,7 +19,7 @@ public sealed class RoIHeads : nn.Module
     readonly MaskRcnnPredictor mask_predictor;
     readonly MaskIouHead? maskiou_head;
 
-    readonly MultiScaleRoIAlign _boxRoiPool, _maskRoiPool;
+    readonly MultiScaleRoIAlign _boxRoiPool, _maskRoiPool, _boxDetectPool, _maskDetectPool;
     readonly BoxCoder _boxCoder = BoxCoder.ForRoiHeads();
     readonly Matcher _matcher;
     readonly BalancedPositiveNegativeSampler _sampler;
@@ -34,6 +34,9 @@ public sealed class RoIHeads : nn.Module
         _sampler = new BalancedPositiveNegativeSampler(options.BatchSizePerImage, options.PositiveFraction);
         _boxRoiPool = new MultiScaleRoIAlign(RoIHeadsOptions.BoxRoiSize, pooledStrides, RoIHeadsOptions.SamplingRatio, options.AlignedRoIAlign);
         _maskRoiPool = new MultiScaleRoIAlign(RoIHeadsOptions.MaskRoiSize, pooledStrides, RoIHeadsOptions.SamplingRatio, options.AlignedRoIAlign);
+        var detectSampling = options.InferenceSamplingRatio ?? RoIHeadsOptions.SamplingRatio;
+        _boxDetectPool = new MultiScaleRoIAlign(RoIHeadsOptions.BoxRoiSize, pooledStrides, detectSampling, options.AlignedRoIAlign);
+        _maskDetectPool = new MultiScaleRoIAlign(RoIHeadsOptions.MaskRoiSize, pooledStrides, detectSampling, options.AlignedRoIAlign);
 
         box_head = options.BoxHeadConvLayers == 0
             ? new TwoMlpHead(channels * RoIHeadsOptions.BoxRoiSize * RoIHeadsOptions.BoxRoiSize, options.RepresentationSize)
@@ -172,7 +175,7 @@ public sealed class RoIHeads : nn.Module
     Detections[] Detect(Tensor[] features, Tensor[] proposals, IReadOnlyList<(long Height, long Width)> imageSizes)
     {
         using var scope = NewDisposeScope();
-        var boxFeatures = box_head.call(_boxRoiPool.Forward(features, proposals));
+        var boxFeatures = box_head.call(_boxDetectPool.Forward(features, proposals));
         var (classLogits, boxRegression) = box_predictor.call(boxFeatures);
         long numClasses = classLogits.shape[1];
         var allBoxes = _boxCoder.Decode(boxRegression, cat(proposals, dim: 0)).view(-1, numClasses, 4);
@@ -203,7 +206,7 @@ public sealed class RoIHeads : nn.Module
             results[image] = new Detections(boxes[keep], labels[keep], scores[keep], null!, null);
         }
 
-        var maskFeatures = mask_head.call(_maskRoiPool.Forward(features, results.Select(r => r.Boxes).ToArray()));
+        var maskFeatures = mask_head.call(_maskDetectPool.Forward(features, results.Select(r => r.Boxes).ToArray()));
         var maskLogits = mask_predictor.call(maskFeatures);
         var detectedLabels = cat(results.Select(r => r.Labels).ToList(), dim: 0);
         long detectionCount = detectedLabels.shape[0];

@@ -28,6 +28,9 @@ public sealed record RoIHeadsOptions
     /// <summary>Half-pixel-aligned RoIAlign; false reproduces torchvision's legacy pooling exactly.</summary>
     public bool AlignedRoIAlign { get; init; } = true;
     public const int BoxRoiSize = 7, MaskRoiSize = 14, SamplingRatio = 2;
+    /// <summary>RoIAlign's samples per bin side when detecting (box and mask pooling); null: <see cref="SamplingRatio"/>,
+    /// as trained. Training always samples 2×2; 1 quarters the box branch's pooling, an export-time speed setting.</summary>
+    public int? InferenceSamplingRatio { get; init; }
 
     /// <summary>How the predicted masks go back into the image: in the geometry their RoIAlign targets were cut in.</summary>
     public MaskPasteMode MaskPasteMode() => AlignedRoIAlign ? Core.Masks.MaskPasteMode.Aligned : Core.Masks.MaskPasteMode.Torchvision;

@@ -65,10 +65,12 @@ public static class Checkpoint
     }
 
     /// <summary>Rebuilds the model of a checkpoint (in eval mode) — what export and evaluation start from.</summary>
-    public static (MaskRcnn Model, CheckpointInfo Info) LoadModel(string directory)
+    /// <param name="adjust">Changes inference-only options (e.g. the proposal count an export asks for) before the
+    /// model is built; the weights do not depend on them.</param>
+    public static (MaskRcnn Model, CheckpointInfo Info) LoadModel(string directory, Func<MaskRcnnOptions, MaskRcnnOptions>? adjust = null)
     {
         var info = ReadInfo(directory);
-        var model = new MaskRcnn(info.MaskRcnn);
+        var model = new MaskRcnn(adjust is null ? info.MaskRcnn : adjust(info.MaskRcnn));
         model.load(Path.Combine(directory, ModelFileName));
         model.eval();
         return (model, info);

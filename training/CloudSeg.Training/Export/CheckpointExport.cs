@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudSeg.Evaluation.Sources;
 using CloudSeg.Inference;
 using CloudSeg.ModelCards;
+using CloudSeg.Training.Detection;
 using CloudSeg.Training.Engine;
 
 namespace CloudSeg.Training.Export;
@@ -12,6 +13,11 @@ namespace CloudSeg.Training.Export;
 /// <param name="MetricsPath">COCO evaluation JSON; null uses the training run's evaluation.json when there is one.</param>
 /// <param name="TrainingData">The training annotations JSON, or a dataset folder holding annotations.json, to digest.</param>
 /// <param name="VerifyImages">Images to run through both the checkpoint and the package afterwards (see <see cref="ExportVerification"/>).</param>
+/// <param name="RpnPostNmsTopN">Proposals the RPN keeps after its NMS at inference (torchvision's rpn_post_nms_top_n_test);
+/// null keeps the model's own. The box head's RoIAlign and fc6 scale with it, so fewer is faster; the graph's recorded
+/// options carry the value, and <see cref="VerifyImages"/> runs the TorchSharp model with the same setting.</param>
+/// <param name="SamplingRatio">RoIAlign's samples per bin side at inference (training's 2 when null); recorded and
+/// verified the same way.</param>
 public sealed record CheckpointExportRequest(
     string Checkpoint,
     string OutputDirectory,
@@ -21,7 +27,22 @@ public sealed record CheckpointExportRequest(
     string? TrainingData = null,
     float ScoreThreshold = 0.5f,
     float MaskThreshold = 0.5f,
-    IReadOnlyList<string>? VerifyImages = null);
+    IReadOnlyList<string>? VerifyImages = null,
+    int? RpnPostNmsTopN = null,
+    int? SamplingRatio = null)
+{
+    /// <summary>The model's options with this request's inference settings applied (training settings untouched).</summary>
+    internal MaskRcnnOptions ForInference(MaskRcnnOptions options)
+    {
+        if (RpnPostNmsTopN is < 1) throw new ArgumentException($"The post-NMS proposal count must be at least 1 (got {RpnPostNmsTopN}).");
+        if (SamplingRatio is < 1) throw new ArgumentException($"The RoIAlign sampling ratio must be at least 1 (got {SamplingRatio}).");
+        return options with
+        {
+            Rpn = options.Rpn with { PostNmsTopNTest = RpnPostNmsTopN ?? options.Rpn.PostNmsTopNTest },
+            RoIHeads = options.RoIHeads with { InferenceSamplingRatio = SamplingRatio ?? options.RoIHeads.InferenceSamplingRatio },
+        };
+    }
+}
 
 /// <summary>The written package and where its parts came from.</summary>
 public sealed record CheckpointExportResult(string CheckpointDirectory, string OnnxPath, string CardPath, ModelCard Card, string? MetricsPath,
@@ -63,6 +84,8 @@ public static class CheckpointExport
     {
         if (request.VerifyImages is { Count: > 0 })
             throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; export verification on images is built for Mask R-CNN only.");
+        if (request.RpnPostNmsTopN is not null || request.SamplingRatio is not null)
+            throw new ArgumentException($"{checkpointDirectory} is a YOLACT checkpoint; it has no region proposals or RoIAlign to set.");
         var (model, info) = Engine.Checkpoint.LoadYolact(checkpointDirectory);
         using (model)
         {
@@ -77,7 +100,7 @@ public static class CheckpointExport
     private static (Detection.MaskRcnn, ModelPackageDescription) FromCheckpoint(string checkpointDirectory, CheckpointExportRequest request,
         ModelMetrics? metrics, string? dataDigest, string? codeVersion)
     {
-        var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory);
+        var (model, info) = Engine.Checkpoint.LoadModel(checkpointDirectory, request.ForInference);
         return (model, Describe(checkpointDirectory, request, info, $"cloudseg-{info.MaskRcnn.Backbone.ToString().ToLowerInvariant()}",
             metrics, dataDigest, codeVersion));
     }

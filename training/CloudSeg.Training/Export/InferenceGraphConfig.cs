@@ -36,6 +36,9 @@ public sealed record InferenceGraphConfig
     /// </summary>
     [JsonPropertyName("roi_align_aligned")] public bool RoIAlignAligned { get; init; } = true;
 
+    /// <summary>RoIAlign's samples per bin side (torchvision: 2).</summary>
+    [JsonPropertyName("roi_align_sampling_ratio")] public int RoIAlignSamplingRatio { get; init; } = RoIHeadsOptions.SamplingRatio;
+
     [JsonPropertyName("box_score_thresh")] public float BoxScoreThreshold { get; init; } = 0.05f;
     [JsonPropertyName("box_nms_thresh")] public float BoxNmsThreshold { get; init; } = 0.5f;
     [JsonPropertyName("box_detections_per_img")] public int DetectionsPerImage { get; init; } = 100;
@@ -61,6 +64,7 @@ public sealed record InferenceGraphConfig
         RpnScoreThreshold = (float)options.Rpn.ScoreThreshold,
         RpnMinSize = (float)options.Rpn.MinSize,
         RoIAlignAligned = options.RoIHeads.AlignedRoIAlign,
+        RoIAlignSamplingRatio = options.RoIHeads.InferenceSamplingRatio ?? RoIHeadsOptions.SamplingRatio,
         BoxScoreThreshold = (float)options.RoIHeads.ScoreThreshold,
         BoxNmsThreshold = (float)options.RoIHeads.NmsThreshold,
         DetectionsPerImage = options.RoIHeads.DetectionsPerImage,

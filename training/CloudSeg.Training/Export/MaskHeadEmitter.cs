@@ -14,7 +14,7 @@ public static class MaskHeadEmitter
 
     public static MaskBranch Emit(OnnxGraphBuilder g, StateDictWeights w, InferenceGraphConfig config, IReadOnlyList<string> features, long channels, GraphDetections detections)
     {
-        var x = RoIAlignEmitter.Emit(g, features, channels, detections.Boxes, PooledSize, config.RoIAlignAligned);
+        var x = RoIAlignEmitter.Emit(g, features, channels, detections.Boxes, PooledSize, config.RoIAlignAligned, config.RoIAlignSamplingRatio);
         for (var layer = 0; w.Has($"{LayerPrefix(w, layer)}.weight"); layer++)
         {
             var prefix = LayerPrefix(w, layer);

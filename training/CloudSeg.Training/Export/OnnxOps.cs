@@ -96,10 +96,12 @@ public static class OnnxOps
     /// ONNX NonMaxSuppression: per batch and class, greedy NMS in decreasing score order over boxes [B, N, 4]
     /// (x1, y1, x2, y2) with scores [B, C, N], suppressing IoU &gt; <paramref name="iouThreshold"/> (torchvision.ops.nms
     /// semantics) and ignoring boxes scoring &lt;= <paramref name="scoreThreshold"/>. Returns int64 [K, 3] rows
-    /// (batch, class, box), class-major, each class in decreasing score order.
+    /// (batch, class, box), class-major, each class in decreasing score order, at most <paramref name="maxPerClass"/> per
+    /// class (ONNX Runtime stops suppressing a class once it has that many).
     /// </summary>
-    public static string NonMaxSuppression(this OnnxGraphBuilder g, string boxes, string scores, float iouThreshold, float scoreThreshold) =>
-        g.Node("NonMaxSuppression", [boxes, scores, g.Vector(long.MaxValue), g.Constant([iouThreshold], 1), g.Constant([scoreThreshold], 1)]);
+    public static string NonMaxSuppression(this OnnxGraphBuilder g, string boxes, string scores, float iouThreshold, float scoreThreshold,
+        long maxPerClass = long.MaxValue) =>
+        g.Node("NonMaxSuppression", [boxes, scores, g.Vector(maxPerClass), g.Constant([iouThreshold], 1), g.Constant([scoreThreshold], 1)]);
 
     /// <summary>
     /// RoIAlign with average pooling; aligned=True (torchvision) is ONNX's half_pixel mode (boxes shifted by −0.5),

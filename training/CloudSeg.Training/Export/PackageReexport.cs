@@ -24,7 +24,7 @@ internal static class PackageReexport
         var card = ModelCard.Read(Path.Combine(directory, ModelPackageExporter.CardFileName));
         using var warm = WarmStart.Open(directory, card.Classes.Count, out var reason)
             ?? throw new InvalidDataException($"{directory} cannot be re-exported: {reason}.");
-        var model = new MaskRcnn(warm.Options);
+        var model = new MaskRcnn(request.ForInference(warm.Options));
         warm.LoadInto(model, card.Classes);
         model.eval();
         return (model, new ModelPackageDescription(

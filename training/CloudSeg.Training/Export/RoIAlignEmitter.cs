@@ -14,16 +14,19 @@ namespace CloudSeg.Training.Export;
 /// </summary>
 public static class RoIAlignEmitter
 {
-    private const int FinestLevel = 2, SamplingRatio = 2;
+    private const int FinestLevel = 2;
 
     /// <param name="features">P2, P3, ... (stride 4, 8, ...) feature maps [1, C, h, w].</param>
     /// <param name="boxes">float [N, 4] boxes in padded-image pixels.</param>
     /// <returns>float [N, C, size, size].</returns>
-    public static string Emit(OnnxGraphBuilder g, IReadOnlyList<string> features, long channels, string boxes, long outputSize, bool aligned) =>
-        PoolPerLevel(g, features, boxes, outputSize, aligned).InBoxOrder(g, pooled => pooled);
+    /// <param name="samplingRatio">Samples per bin side (the model's inference setting).</param>
+    public static string Emit(OnnxGraphBuilder g, IReadOnlyList<string> features, long channels, string boxes, long outputSize, bool aligned,
+        int samplingRatio = Detection.RoIHeadsOptions.SamplingRatio) =>
+        PoolPerLevel(g, features, boxes, outputSize, aligned, samplingRatio).InBoxOrder(g, pooled => pooled);
 
     /// <summary>Each level's RoIAlign of the boxes assigned to it, without putting the rows back into box order.</summary>
-    public static LevelPooling PoolPerLevel(OnnxGraphBuilder g, IReadOnlyList<string> features, string boxes, long outputSize, bool aligned)
+    public static LevelPooling PoolPerLevel(OnnxGraphBuilder g, IReadOnlyList<string> features, string boxes, long outputSize, bool aligned,
+        int samplingRatio = Detection.RoIHeadsOptions.SamplingRatio)
     {
         var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
         var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
@@ -41,7 +44,7 @@ public static class RoIAlignEmitter
             var batchIndices = g.Cast(g.ConstantOfShape(g.Dim(levelBoxes, 0)), DataType.Int64);
             var spatialScale = 1f / (1 << (FinestLevel + index));
             levelPositions[index] = positions;
-            levelPooled[index] = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, SamplingRatio, aligned);
+            levelPooled[index] = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, samplingRatio, aligned);
         }
         // Row j of the concatenation is box order[j]; sorting order ascending yields, for box i, the row that holds it.
         var order = g.Concat(0, levelPositions);

@@ -22,7 +22,7 @@ public static class RoIHeadsEmitter
     {
         // The box head is row-wise, so it runs on each level's pooled rows and only its [N, representation] output
         // goes back into proposal order, not the [N, C, 7, 7] pooled features.
-        var x = RoIAlignEmitter.PoolPerLevel(g, features, proposals, PooledSize, config.RoIAlignAligned)
+        var x = RoIAlignEmitter.PoolPerLevel(g, features, proposals, PooledSize, config.RoIAlignAligned, config.RoIAlignSamplingRatio)
             .InBoxOrder(g, pooled => BoxHeadEmitter.Emit(g, w, pooled));
         var logits = g.Linear(x, w.Initializer("roi_heads.box_predictor.cls_score.weight"), w.Initializer("roi_heads.box_predictor.cls_score.bias"));
         var deltas = g.Linear(x, w.Initializer("roi_heads.box_predictor.bbox_pred.weight"), w.Initializer("roi_heads.box_predictor.bbox_pred.bias"));
@@ -43,7 +43,8 @@ public static class RoIHeadsEmitter
         keep = SelectionEmitter.Where(g, BoxDecodingEmitter.IsLargeEnough(g, boxes, MinDetectionSize));
         (boxes, scores, labels) = (g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
 
-        keep = SelectionEmitter.Take(g, SelectionEmitter.BatchedNms(g, boxes, scores, labels, classCount, config.BoxNmsThreshold), config.DetectionsPerImage);
+        keep = SelectionEmitter.Take(g, SelectionEmitter.BatchedNms(g, boxes, scores, labels, classCount, config.BoxNmsThreshold,
+            config.DetectionsPerImage), config.DetectionsPerImage);
         return new GraphDetections(g.Gather(boxes, keep), g.Gather(scores, keep), g.Gather(labels, keep));
     }
 }

@@ -13,7 +13,7 @@ public static class RpnEmitter
         // One shared 3×3 conv + ReLU (conv.0); maskrcnn_resnet50_fpn_v2 has two (conv.0, conv.1).
         var shared = Enumerable.Range(0, int.MaxValue).Select(i => w.ConvPrefix($"rpn.head.conv.{i}"))
             .TakeWhile(prefix => w.Has($"{prefix}.weight")).ToList();
-        List<string> topScores = [], topBoxes = [], topLevels = [];
+        List<string> topScores = [], topDeltas = [], topAnchors = [], topLevels = [];
         for (var level = 0; level < features.Count; level++)
         {
             var t = features[level];
@@ -30,12 +30,15 @@ public static class RpnEmitter
             var k = g.Min(g.Dim(objectness, 0), g.Vector(config.RpnPreNmsTopN));
             var (scores, indices) = g.TopK(objectness, k);
             topScores.Add(scores);
-            topBoxes.Add(g.Squeeze(BoxDecodingEmitter.Decode(g, g.Gather(boxDeltas, indices), g.Gather(anchors, indices), [1, 1, 1, 1]), 1));
+            topDeltas.Add(g.Gather(boxDeltas, indices));
+            topAnchors.Add(g.Gather(anchors, indices));
             topLevels.Add(g.Expand(g.Scalar((long)level), g.Shape(scores)));
         }
 
         var probabilities = g.Sigmoid(g.Concat(0, [.. topScores]));
-        var boxes = BoxDecodingEmitter.ClipToImage(g, g.Concat(0, [.. topBoxes]), image.ResizedSize);
+        // Decoding is elementwise, so the levels' candidates are decoded together (one set of nodes, not one per level).
+        var decoded = BoxDecodingEmitter.Decode(g, g.Concat(0, [.. topDeltas]), g.Concat(0, [.. topAnchors]), [1, 1, 1, 1]);
+        var boxes = BoxDecodingEmitter.ClipToImage(g, g.Squeeze(decoded, 1), image.ResizedSize);
         var levels = g.Concat(0, [.. topLevels]);
 
         var keep = SelectionEmitter.Where(g, g.And(BoxDecodingEmitter.IsLargeEnough(g, boxes, config.RpnMinSize),
@@ -44,7 +47,7 @@ public static class RpnEmitter
         probabilities = g.Gather(probabilities, keep);
         levels = g.Gather(levels, keep);
 
-        var kept = SelectionEmitter.BatchedNms(g, boxes, probabilities, levels, features.Count, config.RpnNmsThreshold);
+        var kept = SelectionEmitter.BatchedNms(g, boxes, probabilities, levels, features.Count, config.RpnNmsThreshold, config.RpnPostNmsTopN);
         return g.Gather(boxes, SelectionEmitter.Take(g, kept, config.RpnPostNmsTopN));
     }
 }
