@@ -57,12 +57,11 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
         var threads = ThreadsOption();
-        var maskRescoring = new Option<bool>("--mask-rescoring") { Description = "YOLACT: add YOLACT++'s fast mask re-scoring branch (mask score = class score × predicted mask IoU)" };
 
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head (or YOLACT with --arch yolact) on a COCO dataset")
         {
             data, val, output, architecture, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
-            clipNorm, checkpointEvery, backboneWeights, trainableLayers, backboneStages, initFrom, fineTuneFrom, resume, seed, threads, maskRescoring,
+            clipNorm, checkpointEvery, backboneWeights, trainableLayers, backboneStages, initFrom, fineTuneFrom, resume, seed, threads,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -100,7 +99,6 @@ public static class TrainCommand
                 BackboneStages = parse.GetValue(backboneStages),
                 InitFrom = parse.GetValue(initFrom)?.FullName,
                 FineTuneFrom = parse.GetValue(fineTuneFrom)?.FullName,
-                MaskRescoring = parse.GetValue(maskRescoring),
             };
             try
             {

@@ -59,14 +59,13 @@ public static class ModelEvaluation
         long[] labels = detections.Labels.data<long>().ToArray();
         float[] scores = detections.Scores.data<float>().ToArray();
         byte[] masks = detections.Masks.gt(MaskThreshold).to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
-        float[]? maskIou = detections.MaskIou?.data<float>().ToArray();
         int pixels = height * width;
         var results = new List<CocoResult>(labels.Length);
         for (int i = 0; i < labels.Length; i++)
         {
             var box = new BoxF(boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]);
             var mask = RleMask.Encode(masks.AsSpan(i * pixels, pixels), height, width);
-            results.Add(CocoResult.From(imageId, categories.CategoryId((int)labels[i]), box, scores[i], mask, maskIou?[i]));
+            results.Add(CocoResult.From(imageId, categories.CategoryId((int)labels[i]), box, scores[i], mask));
         }
         return results;
     }

@@ -60,14 +60,6 @@ public sealed partial class TrainingRun
             return (new YolactModel(configured), Scratch($"the current model {name} is not a YOLACT"));
         if (!info.Classes.SequenceEqual(classes))
             return (new YolactModel(configured), Scratch($"the current model {name} knows {string.Join(", ", info.Classes.Skip(1))}, the data {string.Join(", ", classes.Skip(1))}"));
-        if (request.MaskRescoring && !info.Yolact.MaskRescoring)
-        {
-            // The package's weights, and a new re-scoring branch that starts from its seeded initialisation.
-            var extended = new YolactModel(info.Yolact with { MaskRescoring = true });
-            extended.load(Path.Combine(package, Checkpoint.ModelFileName), strict: false);
-            extended.train();
-            return (extended, $"fine-tuned from {name} with a new mask re-scoring branch");
-        }
         var (model, _) = Checkpoint.LoadYolact(package);
         model.train();
         return (model, $"fine-tuned from {name}");
@@ -77,11 +69,11 @@ public sealed partial class TrainingRun
     /// as there are no ImageNet statistics to freeze) for --size standard. Images are resized to ImageSize².</summary>
     public static YolactOptions YolactOptionsFor(TrainingRequest request, int numClasses) => request.Size switch
     {
-        ModelSize.Small => YolactOptions.Small(numClasses, request.ImageSize) with { Backbone = request.Backbone, MaskRescoring = request.MaskRescoring },
+        ModelSize.Small => YolactOptions.Small(numClasses, request.ImageSize) with { Backbone = request.Backbone },
         _ => new YolactOptions
         {
             NumClasses = numClasses, Backbone = request.Backbone, ImageSize = request.ImageSize,
-            Norm = Backbone.NormLayer.BatchNorm, TrainableBackboneLayers = 5, MaskRescoring = request.MaskRescoring,
+            Norm = Backbone.NormLayer.BatchNorm, TrainableBackboneLayers = 5,
         },
     };
 }

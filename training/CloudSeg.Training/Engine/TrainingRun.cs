@@ -56,8 +56,6 @@ public sealed record TrainingRequest
     public string? ModelVersion { get; init; }
     /// <summary>How many validation (else training) images the exported graph is checked on against the training forward.</summary>
     public int VerifyImages { get; init; } = 4;
-    /// <summary>YOLACT only: add YOLACT++'s fast mask re-scoring branch (also to a fine-tuned package that lacks it).</summary>
-    public bool MaskRescoring { get; init; }
     public AugmentationOptions Augmentation { get; init; } = new() { HorizontalFlipProbability = 0.5, MinScale = 0.8, MaxScale = 1.2 };
 }
 

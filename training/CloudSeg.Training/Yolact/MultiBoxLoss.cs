@@ -25,10 +25,8 @@ public sealed class MultiBoxLoss(YolactOptions options)
     /// <param name="semantic">(B, C, h3, w3) logits on P3.</param>
     /// <param name="priors">(P, 4) in input pixels.</param>
     /// <param name="targets">Per image, boxes in input pixels and masks (G, S, S) at input size.</param>
-    /// <param name="maskIouNet">YOLACT++'s re-scoring branch, if the model has one: it learns the IoU of each positive's
-    /// predicted mask (detached, cropped to the ground-truth box) with the ground truth, smooth-L1 per positive.</param>
     public Dictionary<string, Tensor> Compute(Tensor boxes, Tensor classes, Tensor coefficients, Tensor prototypes, Tensor semantic,
-        Tensor priors, IReadOnlyList<DetectionTarget> targets, FastMaskIoUNet? maskIouNet = null)
+        Tensor priors, IReadOnlyList<DetectionTarget> targets)
     {
         using var scope = NewDisposeScope();
         var batch = targets.Count;
@@ -38,7 +36,6 @@ public sealed class MultiBoxLoss(YolactOptions options)
         var classLoss = zeros(1, device: boxes.device).squeeze();
         var maskLoss = zeros(1, device: boxes.device).squeeze();
         var semanticLoss = zeros(1, device: boxes.device).squeeze();
-        var maskIouLoss = zeros(1, device: boxes.device).squeeze();
         long positives = 0;
 
         for (var b = 0; b < batch; b++)
@@ -59,9 +56,7 @@ public sealed class MultiBoxLoss(YolactOptions options)
                 var boxTargets = Coder.Encode(target.Boxes.index_select(0, matched.index_select(0, positive)), priors.index_select(0, positive));
                 boxLoss += nn.functional.smooth_l1_loss(boxes[b].index_select(0, positive), boxTargets, reduction: nn.Reduction.Sum);
 
-                var (mask, maskIou) = MaskLoss(prototypes[b], coefficients[b], positive, matched, target, protoH, protoW, inputSize, maskIouNet);
-                maskLoss += mask;
-                maskIouLoss += maskIou;
+                maskLoss += MaskLoss(prototypes[b], coefficients[b], positive, matched, target, protoH, protoW, inputSize);
             }
             classLoss += HardNegativeClassLoss(logits, labels);
             semanticLoss += SemanticLoss(semantic[b], target);
@@ -75,7 +70,6 @@ public sealed class MultiBoxLoss(YolactOptions options)
             ["yolact_mask_loss"] = maskLoss * (options.MaskLossWeight / normaliser),
             ["yolact_semantic_loss"] = semanticLoss * (options.SemanticLossWeight / batch),
         };
-        if (maskIouNet is not null) losses["yolact_maskiou_loss"] = maskIouLoss * (options.MaskIouLossWeight / normaliser);
         foreach (var loss in losses.Values) loss.MoveToOuterDisposeScope();
         return losses;
     }
@@ -99,14 +93,12 @@ public sealed class MultiBoxLoss(YolactOptions options)
         return nn.functional.cross_entropy(logits.index_select(0, selected), labels.index_select(0, selected), reduction: nn.Reduction.Sum);
     }
 
-    /// <returns>The mask loss and, with <paramref name="maskIouNet"/>, the re-scoring loss (else zero), both summed over the positives.</returns>
-    (Tensor Mask, Tensor MaskIou) MaskLoss(Tensor prototypes, Tensor coefficients, Tensor positive, Tensor matched, DetectionTarget target,
-        long protoH, long protoW, double inputSize, FastMaskIoUNet? maskIouNet)
+    Tensor MaskLoss(Tensor prototypes, Tensor coefficients, Tensor positive, Tensor matched, DetectionTarget target, long protoH, long protoW,
+        double inputSize)
     {
-        var none = zeros(1, device: prototypes.device).squeeze();
         if (positive.shape[0] > options.MaxMaskedPositives)
             positive = positive.index_select(0, randperm(positive.shape[0], device: positive.device)[..options.MaxMaskedPositives]);
-        if (positive.shape[0] == 0) return (none, none);
+        if (positive.shape[0] == 0) return zeros(1, device: prototypes.device).squeeze();
         var objects = matched.index_select(0, positive);
         // Ground-truth masks at prototype resolution.
         var gtMasks = nn.functional.interpolate(target.Masks.to_type(float32).unsqueeze(0), size: [protoH, protoW],
@@ -117,14 +109,7 @@ public sealed class MultiBoxLoss(YolactOptions options)
         var perPixel = nn.functional.binary_cross_entropy_with_logits(logits, masks, reduction: nn.Reduction.None);
         var cropped = MaskAssembly.Crop(perPixel, cellBoxes);
         var area = ((cellBoxes[.., 2] - cellBoxes[.., 0]) * (cellBoxes[.., 3] - cellBoxes[.., 1])).clamp(min: 1);
-        var maskLoss = (cropped.sum([1, 2]) / area).sum();
-        if (maskIouNet is null) return (maskLoss, none);
-        // As YOLACT++ trains it: the predicted mask, cropped to the ground-truth box, against the whole ground truth.
-        var predicted = MaskAssembly.Crop(sigmoid(logits.detach()), cellBoxes);
-        var labels = (target.Labels.index_select(0, objects) - 1).unsqueeze(1);
-        var predictedIou = maskIouNet.call(predicted).gather(1, labels).squeeze(1);
-        var maskIouLoss = nn.functional.smooth_l1_loss(predictedIou, FastMaskIoUNet.Targets(predicted, masks), reduction: nn.Reduction.Sum);
-        return (maskLoss, maskIouLoss);
+        return (cropped.sum([1, 2]) / area).sum();
     }
 
     /// <summary>Per class, BCE of the P3 logits against the union of that class's masks, averaged over the cells.</summary>

@@ -18,7 +18,6 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
     readonly Protonet proto_net;
     readonly PredictionHead prediction_layers;
     readonly Conv2d semantic_seg_conv;
-    readonly FastMaskIoUNet? maskiou_net;
     readonly MultiBoxLoss _loss;
     readonly float[] _mean, _std;
     Tensor? _priors;
@@ -36,7 +35,6 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
         prediction_layers = new PredictionHead(options.FpnChannels, options.HeadChannels, options.AspectRatios.Length, options.NumClasses,
             options.PrototypeCount);
         semantic_seg_conv = nn.Conv2d(options.FpnChannels, options.NumClasses - 1, 1);
-        if (options.MaskRescoring) maskiou_net = new FastMaskIoUNet(options.NumClasses - 1);
         _loss = new MultiBoxLoss(options);
         _mean = options.ImageMean.Select(v => (float)v).ToArray();
         _std = options.ImageStd.Select(v => (float)v).ToArray();
@@ -91,7 +89,7 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
         var batch = Preprocess(images);
         var (boxes, classes, coefficients, prototypes, semantic, levels) = Forward(batch);
         var scaled = targets.Select((t, i) => t with { Boxes = t.Boxes * ToInput(images[i]) }).ToList();
-        var losses = _loss.Compute(boxes, classes, coefficients, prototypes, semantic, Priors(levels, batch.device), scaled, maskiou_net);
+        var losses = _loss.Compute(boxes, classes, coefficients, prototypes, semantic, Priors(levels, batch.device), scaled);
         foreach (var loss in losses.Values) loss.MoveToOuterDisposeScope();
         return losses;
     }
@@ -133,17 +131,9 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
                 ? zeros(0, height, width)
                 : nn.functional.interpolate(logits.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(0);
             var imageMasks = MaskAssembly.Crop(sigmoid(imageLogits), imageBoxes);
-            var maskIou = maskiou_net is null ? null : PredictedMaskIou(logits, decoded.index_select(0, keep), labels);
-            results[b] = new YolactDetections(imageBoxes, labels + 1, kept, imageMasks, maskIou).MoveToOuterDisposeScope();
+            results[b] = new YolactDetections(imageBoxes, labels + 1, kept, imageMasks).MoveToOuterDisposeScope();
         }
         return results;
-    }
-
-    /// <summary>The re-scoring branch on the kept masks at prototype resolution, cropped to their boxes (input pixels).</summary>
-    Tensor PredictedMaskIou(Tensor logits, Tensor inputBoxes, Tensor labels)
-    {
-        var cells = inputBoxes * ((float)logits.shape[2] / Options.ImageSize);
-        return maskiou_net!.call(MaskAssembly.Crop(sigmoid(logits), cells)).gather(1, labels.unsqueeze(1)).squeeze(1);
     }
 
     /// <summary>Input pixels per image pixel along x, y, x, y.</summary>

@@ -37,11 +37,6 @@ public sealed record YolactOptions
     /// <summary>Positives whose masks enter the mask loss per image (the paper caps them at 100 for memory).</summary>
     public int MaxMaskedPositives { get; init; } = 100;
 
-    /// <summary>YOLACT++'s fast mask re-scoring branch (<see cref="FastMaskIoUNet"/>), trained on the positives' masks.</summary>
-    public bool MaskRescoring { get; init; }
-    /// <summary>YOLACT++'s weight of the re-scoring loss (its maskiou_alpha).</summary>
-    public double MaskIouLossWeight { get; init; } = 25;
-
     public double ScoreThreshold { get; init; } = 0.05;
     public double NmsIouThreshold { get; init; } = 0.5;
     /// <summary>Candidates per class that enter Fast NMS.</summary>
