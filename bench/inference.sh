@@ -7,12 +7,14 @@
 #   bench/inference.sh int8 [ROUNDS] [BASELINE]
 #                                    (issue 13: the default shapes model, fp32 vs its int8 graph, see below; BASELINE, a
 #                                    package such as an earlier export of the same weights, is quantized and timed alongside)
+#   bench/inference.sh yolact [ROUNDS]
+#                                    (issue 12: R-50 YOLACT-550 against R-50-FPN Mask R-CNN at 800 px, see below)
 #
 # The model and images are generated into /tmp/cloudseg-bench by tests/fixtures/models/make_r50_benchmark_model.py
 # (Debian's python3-torchvision) on first use; set CLOUDSEG_BENCH_EAGER=1 to also time torchvision's eager forward (same weights, same pictures) first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out=/tmp/cloudseg-bench
+out="${CLOUDSEG_BENCH_DIR:-/tmp/cloudseg-bench}"   # the images/ and models; another folder keeps runs apart
 
 if [[ "${1:-}" == "int8" ]]; then
   # Issue 13's goal for the default shapes model: int8 >= 2x the images/s of fp32, mask AP within 1.0 point of fp32 on
@@ -43,6 +45,32 @@ if [[ "${1:-}" == "int8" ]]; then
         "$root/cloudseg" bench --model "$work/$package" --images "$work/shapes/val/images" --runs 1 --threads 2 --precision "$precision" \
           | grep -E "Model |│ model|Pipelined"
       done
+    done
+  done
+  exit 0
+fi
+
+if [[ "${1:-}" == "yolact" ]]; then
+  # Issue 12: R-50 YOLACT-550 (the paper's dimensions: 256-ch FPN P3-P7, 32 prototypes, 3 priors a cell) against
+  # R-50-FPN Mask R-CNN (torchvision's dimensions + MaskIoU head) at 800 px, both with near-random weights: each
+  # package is what `cloudseg train --size standard --backbone resnet50` writes after one step on 8 shapes pictures.
+  # Speed: `cloudseg bench` of each on the same 640x480 pictures, 2 threads, alternated ROUNDS times.
+  rounds="${2:-3}"
+  work="$out/yolact-r50"
+  mkdir -p "$work"
+  [[ -f "$out/images/bench_00.jpg" ]] || { echo "Needs $out/images (run bench/inference.sh once, or set CLOUDSEG_BENCH_DIR)"; exit 1; }
+  [[ -f "$work/shapes/train/annotations.json" ]] || "$root/cloudseg" shapes --out "$work/shapes" --train 8 --val 0 --size 800 --seed 3 >/dev/null
+  for arch in yolact:550 mask_rcnn:800; do
+    [[ -f "$work/${arch%%:*}/model/model.onnx" ]] || "$root/cloudseg" train --data "$work/shapes/train" --out "$work/${arch%%:*}" \
+      --arch "${arch%%:*}" --size standard --backbone resnet50 --image-size "${arch##*:}" --steps 1 --batch-size 1 --threads 2 | tail -1
+  done
+  echo "Reference (YOLACT paper, Titan Xp, COCO): R-50 YOLACT-550 42.5 fps (23.5 ms/image), R-101 YOLACT-550 33.5 fps;"
+  echo "Mask R-CNN R-101-FPN 8.6 fps (116 ms) in its Table 1, i.e. YOLACT R-50 ~4.9x the images/s."
+  for round in $(seq "$rounds"); do
+    for arch in yolact mask_rcnn; do
+      echo "== round $round, $arch ($(uptime | sed 's/.*load/load/'))"
+      "$root/cloudseg" bench --model "$work/$arch/model" --images "$out/images" --runs 1 --threads 2 \
+        | grep -E "Model |│ (model|postprocess|preprocess)|Pipelined|images/s"
     done
   done
   exit 0
