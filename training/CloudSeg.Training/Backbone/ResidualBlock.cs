@@ -31,11 +31,14 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
 
     protected Tensor AddShortcut(Tensor residual, Tensor input)
     {
-        using var identity = Shortcut is null ? input.alias() : Shortcut.call(Subsample(input));
+        using var identity = Shortcut is null ? input.alias() : Project(Shortcut, input);
         return nn.functional.relu(residual.add_(identity));
     }
 
-    Tensor Subsample(Tensor input) => _shortcutStride == 1
-        ? input
-        : input[TensorIndex.Ellipsis, TensorIndex.Slice(step: _shortcutStride), TensorIndex.Slice(step: _shortcutStride)];
+    Tensor Project(nn.Module<Tensor, Tensor> shortcut, Tensor input)
+    {
+        if (_shortcutStride == 1) return shortcut.call(input);
+        using var subsampled = input[TensorIndex.Ellipsis, TensorIndex.Slice(step: _shortcutStride), TensorIndex.Slice(step: _shortcutStride)];
+        return shortcut.call(subsampled);
+    }
 }
