@@ -52,6 +52,16 @@ public sealed class BundledYolactModelTests(ITestOutputHelper output) : IDisposa
         Assert.True(ap50 >= 0.5, $"segm AP50 {ap50:F3} on the samples");
     }
 
+    [Fact]
+    public void The_bundled_yolact_rebuilds_from_its_graph_so_retraining_fine_tunes_it()
+    {
+        // The package ships no model.bin: its graph records the architecture (the ImageNet ResNet-18 cut after layer3)
+        // and holds the weights, so a retraining run starts from it instead of from scratch.
+        using var model = Engine.TrainingRun.FromGraph(Path.Combine(ModelDirectory, Export.ModelPackageExporter.OnnxFileName), out var reason);
+        Assert.True(model is not null, reason);
+        Assert.Equal((Backbone.ResNetDepth.ResNet18Cntk, 3, 128), (model.Options.Backbone, model.Options.BackboneStages, model.Options.ImageSize));
+    }
+
     /// <summary>The gate, under the card's 0.417 on all 200 pictures (100 of them vary by a few points).</summary>
     private const double MinimumAp = 0.35;
 }
