@@ -62,6 +62,6 @@ public sealed class BundledYolactModelTests(ITestOutputHelper output) : IDisposa
         Assert.Equal((Backbone.ResNetDepth.ResNet18Cntk, 3, 128), (model.Options.Backbone, model.Options.BackboneStages, model.Options.ImageSize));
     }
 
-    /// <summary>The gate, under the card's 0.417 on all 200 pictures (100 of them vary by a few points).</summary>
-    private const double MinimumAp = 0.35;
+    /// <summary>The gate, under the card's 0.706 on all 200 pictures (100 of them vary by a few points).</summary>
+    private const double MinimumAp = 0.65;
 }
