@@ -44,14 +44,24 @@ public sealed class BundledYolactModelTests(ITestOutputHelper output) : IDisposa
         using var segmenter = Load(scoreThreshold: 0.5f);
         var (groundTruth, results) = await HeldOutShapes.SegmentAsync(segmenter, Path.Combine(samples, "annotations.json"), samples);
 
-        // Real detections, not just any: at IoU 0.5 most sample shapes are found with their class (0.631 when committed;
-        // 13 detections for 17 shapes, one picture with none above 0.5).
+        // Real detections, not just any: at IoU 0.5 most sample shapes are found with their class (1.000 when committed:
+        // 17 detections for 17 shapes).
         var report = EvaluationReport.Evaluate(groundTruth, results, [IouType.Segm]);
         double ap50 = report.Columns.Single(c => !c.Rescored).Summary.AP50;
         output.WriteLine($"samples: segm AP50 {ap50:F3}, {results.Count} detections on {groundTruth.Images.Count} pictures");
         Assert.True(ap50 >= 0.5, $"segm AP50 {ap50:F3} on the samples");
     }
 
-    /// <summary>The gate, under the card's 0.417 on all 200 pictures (100 of them vary by a few points).</summary>
-    private const double MinimumAp = 0.35;
+    [Fact]
+    public void The_bundled_yolact_rebuilds_from_its_graph_so_retraining_fine_tunes_it()
+    {
+        // The package ships no model.bin: its graph records the architecture (the ImageNet ResNet-18 cut after layer3)
+        // and holds the weights, so a retraining run starts from it instead of from scratch.
+        using var model = Engine.TrainingRun.FromGraph(Path.Combine(ModelDirectory, Export.ModelPackageExporter.OnnxFileName), out var reason);
+        Assert.True(model is not null, reason);
+        Assert.Equal((Backbone.ResNetDepth.ResNet18Cntk, 3, 128), (model.Options.Backbone, model.Options.BackboneStages, model.Options.ImageSize));
+    }
+
+    /// <summary>The gate, under the card's 0.706 on all 200 pictures (100 of them vary by a few points).</summary>
+    private const double MinimumAp = 0.65;
 }

@@ -27,7 +27,8 @@ public sealed class YolactRetrainingTests(RetrainingStackWithYolactCurrent stack
 
         var plain = await RunAsync(architecture: null);
         Assert.Equal("yolact", await ArchitectureAsync(plain.RunId));
-        Assert.Equal($"from scratch (yolact, resnet18, small): the current model {current} has no training weights", plain.WarmStart);
+        // The bundled package has no model.bin; its graph records its options and holds its weights (TrainingRun.FromGraph).
+        Assert.Equal($"fine-tuned from {current}", plain.WarmStart);
         Assert.Equal(current, plain.BaselineModelVersion);
 
         var named = await RunAsync(ModelArchitecture.MaskRcnn);

@@ -152,7 +152,7 @@ public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory l
         var configured = ModelOptions(request, classes.Count);
         string Scratch(string why) => $"from scratch ({configured.Backbone.ToString().ToLowerInvariant()}, {request.Size.ToString().ToLowerInvariant()}): {why}";
         if (request.FineTuneFrom is null && request.BackboneWeights is not null)
-            return FromPretrainedBackbone(request, configured);
+            return FromPretrainedBackbone(request, weights => new MaskRcnn(weights.Apply(configured, request.TrainableBackboneLayers)));
         if (request.FineTuneFrom is null)
             return (new MaskRcnn(configured), request.InitFrom is null ? "from scratch" : $"initialised from {request.InitFrom}");
         using var warm = WarmStart.Open(request.FineTuneFrom, classes.Count, out var reason);
@@ -174,11 +174,13 @@ public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory l
         }
     }
 
-    /// <summary>The request's architecture on an ImageNet-trained backbone, with the backbone's depth and normalisation.</summary>
-    (MaskRcnn Model, string Initialisation) FromPretrainedBackbone(TrainingRequest request, MaskRcnnOptions configured)
+    /// <summary>The request's architecture (Mask R-CNN or YOLACT: <paramref name="build"/> applies the weights' depth and
+    /// normalisation to its options) on an ImageNet-trained backbone.</summary>
+    (TModel Model, string Initialisation) FromPretrainedBackbone<TModel>(TrainingRequest request, Func<BackboneWeights, TModel> build)
+        where TModel : nn.Module
     {
         using var weights = BackboneWeights.Open(request.BackboneWeights!);
-        var model = new MaskRcnn(weights.Apply(configured, request.TrainableBackboneLayers));
+        var model = build(weights);
         try
         {
             var report = weights.LoadInto(model);

@@ -45,6 +45,8 @@ public static class ModelPackageExporter
         var metadata = new Dictionary<string, string>(Metadata(description))
         {
             [SegmenterFactory.ArchitectureMetadataKey] = ModelArchitecture.Yolact.ToCardName(),
+            // What a fine-tune from the graph alone (a package without model.bin) rebuilds: backbone layout, cut, sizes.
+            [ExportedGraphWeights.YolactOptionsMetadataKey] = JsonSerializer.Serialize(model.Options, Checkpoint.Json),
         };
         var size = model.Options.ImageSize;
         var card = Card(description) with

@@ -1,5 +1,6 @@
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
+using CloudSeg.Training.Yolact;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Import;
@@ -70,15 +71,21 @@ public sealed class BackboneWeights : IDisposable
     /// are too small for batch statistics) and <paramref name="trainableLayers"/> of conv1, layer1 … layer4 trainable
     /// (counted from layer4): torchvision's fine-tuning recipe, whose default is 3.
     /// </summary>
-    public MaskRcnnOptions Apply(MaskRcnnOptions options, int trainableLayers)
+    public MaskRcnnOptions Apply(MaskRcnnOptions options, int trainableLayers) => options with
     {
-        if (trainableLayers is < 0 or > 5) throw new ArgumentException($"Trainable backbone layers must be 0–5, not {trainableLayers}.");
-        return options with
-        {
-            Backbone = Depth, BackboneWidth = Width, Norm = NormLayer.FrozenBatchNorm, TrainableBackboneLayers = trainableLayers,
-            ImageMean = ImageMean, ImageStd = ImageStd,
-        };
-    }
+        Backbone = Depth, BackboneWidth = Width, Norm = NormLayer.FrozenBatchNorm, TrainableBackboneLayers = Trainable(trainableLayers),
+        ImageMean = ImageMean, ImageStd = ImageStd,
+    };
+
+    /// <summary>The same for a YOLACT, whose backbone is the same <see cref="BackboneWithFpn"/>.</summary>
+    public YolactOptions Apply(YolactOptions options, int trainableLayers) => options with
+    {
+        Backbone = Depth, BackboneWidth = Width, Norm = NormLayer.FrozenBatchNorm, TrainableBackboneLayers = Trainable(trainableLayers),
+        ImageMean = ImageMean, ImageStd = ImageStd,
+    };
+
+    private static int Trainable(int layers) =>
+        layers is >= 0 and <= 5 ? layers : throw new ArgumentException($"Trainable backbone layers must be 0–5, not {layers}.");
 
     /// <summary>
     /// Copies the weights into the model's backbone body (the ResNet's names under <paramref name="prefix"/>; "" for a

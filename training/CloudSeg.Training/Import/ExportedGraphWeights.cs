@@ -3,6 +3,7 @@ using CloudSeg.Onnx;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Engine;
+using CloudSeg.Training.Yolact;
 using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Import;
@@ -26,12 +27,20 @@ public static class ExportedGraphWeights
     /// layout (e.g. ML.NET's ResNet-18 cut after layer3) or its input normalisation.</summary>
     public const string OptionsMetadataKey = "cloudseg.mask_rcnn_options";
 
+    /// <summary>The same for a YOLACT graph: its <see cref="YolactOptions"/>.</summary>
+    public const string YolactOptionsMetadataKey = "cloudseg.yolact_options";
+
     /// <summary>The architecture the exporter recorded in the graph, with <paramref name="numClasses"/> and frozen batch
     /// norm (the export folded it); null for graphs exported before the exporter recorded it.</summary>
     public static MaskRcnnOptions? RecordedOptions(ModelProto model, int numClasses) =>
-        model.MetadataProps.FirstOrDefault(p => p.Key == OptionsMetadataKey)?.Value is { } json
-            ? JsonSerializer.Deserialize<MaskRcnnOptions>(json, Checkpoint.Json)! with { NumClasses = numClasses, Norm = NormLayer.FrozenBatchNorm }
-            : null;
+        Recorded<MaskRcnnOptions>(model, OptionsMetadataKey) is { } options ? options with { NumClasses = numClasses, Norm = NormLayer.FrozenBatchNorm } : null;
+
+    /// <summary>A YOLACT graph's recorded architecture with frozen batch norm (null when it records none).</summary>
+    public static YolactOptions? RecordedYolactOptions(ModelProto model) =>
+        Recorded<YolactOptions>(model, YolactOptionsMetadataKey) is { } options ? options with { Norm = NormLayer.FrozenBatchNorm } : null;
+
+    static T? Recorded<T>(ModelProto model, string key) where T : class =>
+        model.MetadataProps.FirstOrDefault(p => p.Key == key)?.Value is { } json ? JsonSerializer.Deserialize<T>(json, Checkpoint.Json) : null;
 
     /// <summary>Every float initializer of <paramref name="graph"/> by name (the caller disposes the tensors).</summary>
     public static Dictionary<string, Tensor> ReadInitializers(GraphProto graph)

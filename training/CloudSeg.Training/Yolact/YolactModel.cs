@@ -27,7 +27,7 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
     {
         Options = options;
         backbone = new BackboneWithFpn(options.Backbone, options.Norm, options.BackboneWidth, options.FpnChannels, options.TrainableBackboneLayers,
-            firstLevel: 3);
+            firstLevel: 3, stages: options.BackboneStages);
         downsample_layers = nn.ModuleList(
             nn.Conv2d(options.FpnChannels, options.FpnChannels, 3, stride: 2, padding: 1),
             nn.Conv2d(options.FpnChannels, options.FpnChannels, 3, stride: 2, padding: 1));
@@ -48,8 +48,8 @@ public sealed class YolactModel : nn.Module, Engine.ITrainableModel
     public (Tensor Boxes, Tensor Classes, Tensor Coefficients, Tensor Prototypes, Tensor Semantic, (long, long)[] Levels) Forward(Tensor batch)
     {
         using var scope = NewDisposeScope();
-        // The shared backbone, its FPN started at C3, gives P3–P5 and a subsampled P6 for the RPN's anchors; YOLACT
-        // makes its own P6 and P7 by stride-2 convs.
+        // The shared backbone, its FPN started at C3, gives P3–P5 (P5 subsampled from P4 when the body ends at C4) and a
+        // subsampled P6 for the RPN's anchors; YOLACT makes its own P6 and P7 by stride-2 convs.
         var pyramid = backbone.call(batch);
         var levels = new List<Tensor> { pyramid[0], pyramid[1], pyramid[2] };
         foreach (var layer in downsample_layers) levels.Add(layer.call(levels[^1]));

@@ -12,6 +12,9 @@ public sealed record YolactOptions
     public int NumClasses { get; init; } = 81;
     public ResNetDepth Backbone { get; init; } = ResNetDepth.ResNet50;
     public int BackboneWidth { get; init; } = 64;
+    /// <summary>ResNet stages the body keeps: 4 (C3–C5 feed the FPN), or 3 (C3–C4; P5 is P4 subsampled, so P3–P7 keep
+    /// the paper's strides 8–128 and the priors stay 3× the stride), as Mask R-CNN's <c>BackboneStages</c>.</summary>
+    public int BackboneStages { get; init; } = 4;
     public NormLayer Norm { get; init; } = NormLayer.FrozenBatchNorm;
     public int TrainableBackboneLayers { get; init; } = 3;
     public int FpnChannels { get; init; } = 256;
