@@ -89,6 +89,10 @@ public static class ModelPackageExporter
         ScoreThreshold = description.ScoreThreshold,
         MaskThreshold = description.MaskThreshold,
         Metrics = description.Metrics,
-        Training = new TrainingInfo { DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt },
+        Training = new TrainingInfo
+        {
+            DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt,
+            Augmentation = description.Augmentation,
+        },
     };
 }
