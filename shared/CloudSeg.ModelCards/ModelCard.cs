@@ -181,5 +181,8 @@ public sealed record TrainingInfo
 
     [JsonPropertyName("date")] public DateTimeOffset? Date { get; init; }
 
+    /// <summary>The augmentation the model was trained with, in words (absent on cards written before it was recorded).</summary>
+    [JsonPropertyName("augmentation")] public string? Augmentation { get; init; }
+
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
 }

@@ -1,3 +1,4 @@
+using CloudSeg.Datasets.Augmentation;
 using System.Text.Json;
 using CloudSeg.Core.Coco;
 using CloudSeg.Datasets;
@@ -47,7 +48,8 @@ public sealed class TrainingRunTests : IDisposable
         var request = new TrainingRequest
         {
             TrainData = Path.Combine(_root, "train"), ValidationData = Path.Combine(_root, "val"), OutputDirectory = output,
-            ImageSize = 64,
+            ImageSize = 64, MaxImageSize = 85,
+            Augmentation = new AugmentationOptions { JitterMinScale = 0.5, JitterMaxScale = 1.5, PhotometricDistortion = true, NoiseSigma = 10 },
         };
 
         var outcome = await new TrainingRun(options, NullLoggerFactory.Instance).RunAsync(request, null, null, CancellationToken.None);
@@ -77,6 +79,10 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(info.Classes, card.Classes);
         Assert.Equal(outcome.Evaluation.Columns.Single(c => c.Name == "segm_rescored").Summary.AP, card.Metrics!.SegmRescored!.Ap);
         Assert.StartsWith("sha256:", card.Training!.DataDigest);
+        // What the model was trained with travels from the loader through the checkpoint into the card.
+        Assert.Equal(request.Augmentation.Describe(), card.Training.Augmentation);
+        Assert.Contains("large-scale jitter 0.5–1.5", card.Training.Augmentation);
+        Assert.Equal(85, card.Input!.MaxSize);
         Assert.Equal("from scratch", outcome.Initialisation);
     }
 }

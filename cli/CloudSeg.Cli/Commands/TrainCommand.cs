@@ -29,6 +29,10 @@ public static class TrainCommand
         architecture.AcceptOnlyFromAmong("mask_rcnn", "yolact");
         var backbone = BackboneOption();
         var imageSize = new Option<int>("--image-size") { Description = "Short side of the resized images in pixels", DefaultValueFactory = _ => 320 };
+        var maxImageSize = new Option<int?>("--max-image-size")
+        {
+            Description = "Cap on the long side of the resized images (default: --image-size for --size small, 1333/800 of it for standard)",
+        };
         var steps = new Option<int>("--steps") { Description = "Optimiser steps (overrides --epochs)" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => defaults.BatchSize };
@@ -57,11 +61,19 @@ public static class TrainCommand
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue from a checkpoint folder, or from the newest checkpoint of an --out folder" };
         var seed = new Option<long>("--seed") { Description = "Seed for weights, data order, augmentation and sampling", DefaultValueFactory = _ => defaults.Seed };
         var threads = ThreadsOption();
+        var scaleJitter = new Option<string>("--scale-jitter")
+        {
+            Description = "Large-scale jitter MIN,MAX: resize each picture's content by a random factor and crop or pad it back to its own size, so objects change size (1,1 = off)",
+            DefaultValueFactory = _ => "1,1",
+        };
+        var photometric = new Option<bool>("--photometric") { Description = "SSD's photometric distortion: random brightness, contrast, saturation and hue" };
+        var noise = new Option<double>("--noise") { Description = "Gaussian pixel noise on half the pictures, sigma up to this many levels of 255 (0 = off)" };
 
         var command = new Command("train", "Train Mask R-CNN with the MaskIoU head (or YOLACT with --arch yolact) on a COCO dataset")
         {
-            data, val, output, architecture, size, backbone, imageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
+            data, val, output, architecture, size, backbone, imageSize, maxImageSize, steps, epochs, batchSize, learningRate, schedule, warmup,
             clipNorm, checkpointEvery, backboneWeights, trainableLayers, backboneStages, initFrom, fineTuneFrom, resume, seed, threads,
+            scaleJitter, photometric, noise,
         };
         command.Subcommands.Add(CreateBench());
         command.SetAction(async (parse, cancellationToken) =>
@@ -93,6 +105,7 @@ public static class TrainCommand
                 Size = parse.GetValue(size) == "standard" ? ModelSize.Standard : ModelSize.Small,
                 Backbone = ParseBackbone(parse.GetValue(backbone)!),
                 ImageSize = parse.GetValue(imageSize),
+                MaxImageSize = parse.GetValue(maxImageSize),
                 ResumeFrom = parse.GetValue(resume)?.FullName,
                 BackboneWeights = parse.GetValue(backboneWeights),
                 TrainableBackboneLayers = parse.GetValue(trainableLayers),
@@ -102,6 +115,16 @@ public static class TrainCommand
             };
             try
             {
+                var (jitterMin, jitterMax) = ParseRange(parse.GetValue(scaleJitter)!, "--scale-jitter");
+                request = request with
+                {
+                    Augmentation = request.Augmentation with
+                    {
+                        JitterMinScale = jitterMin, JitterMaxScale = jitterMax,
+                        PhotometricDistortion = parse.GetValue(photometric), NoiseSigma = parse.GetValue(noise),
+                    },
+                };
+                request.Augmentation.Validate();
                 options.Validate();
                 TrainingOutcome outcome = null!;
                 await AnsiConsole.Progress()
@@ -175,6 +198,17 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"MIN,MAX" as two invariant-culture numbers, or a clear error naming the option.</summary>
+    static (double Min, double Max) ParseRange(string text, string option)
+    {
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max))
+            return (min, max);
+        throw new ArgumentException($"{option} takes MIN,MAX (e.g. 0.5,1.5), not '{text}'.");
     }
 
     static Option<string> BackboneOption(string fallback = "resnet18")

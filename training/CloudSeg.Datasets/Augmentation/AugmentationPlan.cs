@@ -5,9 +5,12 @@ namespace CloudSeg.Datasets.Augmentation;
 
 /// <summary>
 /// The random choices for one training sample, drawn first and then applied alike to the picture, the boxes and the
-/// masks, so they stay aligned. Drawing from a seeded <see cref="Random"/> makes an epoch reproducible.
+/// masks, so they stay aligned. Drawing from a seeded <see cref="Random"/> makes an epoch reproducible. Order, as in
+/// SSD: photometric distortion, flip and resize, large-scale jitter, noise. Options that are off draw nothing, so a
+/// recipe without them draws exactly what it drew before they existed.
 /// </summary>
-public readonly record struct AugmentationPlan(bool FlipHorizontally, double Scale)
+public readonly record struct AugmentationPlan(bool FlipHorizontally, double Scale, LargeScaleJitter? Jitter = null,
+    PhotometricDistortion? Photometric = null, GaussianNoise? Noise = null)
 {
     public static AugmentationPlan Identity => new(false, 1.0);
 
@@ -15,7 +18,16 @@ public readonly record struct AugmentationPlan(bool FlipHorizontally, double Sca
     {
         var flip = random.NextDouble() < options.HorizontalFlipProbability;
         var scale = options.MinScale + random.NextDouble() * (options.MaxScale - options.MinScale);
-        return new AugmentationPlan(flip, scale);
+        LargeScaleJitter? jitter = options.JitterMinScale != 1 || options.JitterMaxScale != 1
+            ? LargeScaleJitter.Sample(options.JitterMinScale, options.JitterMaxScale, random)
+            : null;
+        PhotometricDistortion? photometric = options.PhotometricDistortion ? PhotometricDistortion.Sample(random) : null;
+        GaussianNoise? noise = null;
+        if (options.NoiseSigma > 0 && random.NextDouble() < 0.5)
+        {
+            noise = new GaussianNoise(random.NextDouble() * options.NoiseSigma, random.Next());
+        }
+        return new AugmentationPlan(flip, scale, jitter, photometric, noise);
     }
 
     /// <summary>
@@ -27,6 +39,27 @@ public readonly record struct AugmentationPlan(bool FlipHorizontally, double Sca
         {
             return sample;
         }
+        if (Photometric is { } photometric)
+        {
+            sample = sample with { Image = photometric.Apply(sample.Image) };
+        }
+        if (FlipHorizontally || Scale != 1)
+        {
+            sample = FlipAndResize(sample);
+        }
+        if (Jitter is { } jitter)
+        {
+            sample = jitter.Apply(sample);
+        }
+        if (Noise is { } noise)
+        {
+            sample = sample with { Image = noise.Apply(sample.Image) };
+        }
+        return sample;
+    }
+
+    DatasetSample FlipAndResize(DatasetSample sample)
+    {
         var source = sample.Image;
         var width = Math.Max(1, (int)Math.Round(source.Width * Scale));
         var height = Math.Max(1, (int)Math.Round(source.Height * Scale));

@@ -91,12 +91,14 @@ public sealed class RoIHeads : nn.Module
         // Mask branch, on the positive RoIs only.
         var maskProposals = new Tensor[samples.Length];
         var maskTargets = new List<Tensor>();
+        var insideFractions = new List<Tensor>();
         for (int image = 0; image < samples.Length; image++)
         {
             var imagePositive = nonzero(samples[image].Labels > 0).flatten();
             maskProposals[image] = samples[image].Proposals.index_select(0, imagePositive);
-            maskTargets.Add(ProjectMasksOnBoxes(targets[image].Masks,
-                maskProposals[image], samples[image].MatchedIndices.index_select(0, imagePositive)));
+            var matched = samples[image].MatchedIndices.index_select(0, imagePositive);
+            maskTargets.Add(ProjectMasksOnBoxes(targets[image].Masks, maskProposals[image], matched));
+            if (maskiou_head is not null) insideFractions.Add(FractionInside(targets[image].Masks, maskProposals[image], matched));
         }
         var maskFeatures = mask_head.call(_maskRoiPool.Forward(features, maskProposals));
         var maskLogits = mask_predictor.call(maskFeatures);
@@ -117,7 +119,8 @@ public sealed class RoIHeads : nn.Module
             // The MaskIoU head judges the mask, it must not shape it: the mask input and the target carry no gradient.
             var maskProbabilities = trueClassLogits.detach().sigmoid();
             var predictedIou = maskiou_head.call(maskFeatures, maskProbabilities)[arange(positiveCount), positiveLabels];
-            losses["maskiou_loss"] = nn.functional.mse_loss(predictedIou, MaskIou(maskProbabilities > 0.5, maskTarget >= 0.5));
+            losses["maskiou_loss"] = nn.functional.mse_loss(predictedIou,
+                MaskIou(maskProbabilities > 0.5, maskTarget >= 0.5, cat(insideFractions, dim: 0)));
         }
         return losses;
     }
@@ -164,12 +167,33 @@ public sealed class RoIHeads : nn.Module
             RoIHeadsOptions.SamplingRatio, _options.AlignedRoIAlign).squeeze(1);
     }
 
-    /// <summary>IoU of two sets of (R, 28, 28) binary masks; 0 where both are empty.</summary>
-    static Tensor MaskIou(Tensor predicted, Tensor groundTruth)
+    /// <summary>
+    /// The MaskIoU target of Mask Scoring R-CNN (its reference implementation's maskiou targets): IoU of the binarized
+    /// (R, 28, 28) predicted masks with the whole ground-truth objects, not only their parts inside the RoIs. The
+    /// object's full area, in the RoI's 28×28 units, is the area inside divided by the fraction of the object inside
+    /// the RoI, so a RoI that cuts the object off cannot score as a perfect mask. 0 where both are empty.
+    /// </summary>
+    internal static Tensor MaskIou(Tensor predicted, Tensor groundTruth, Tensor fractionInside)
     {
         var intersection = (predicted & groundTruth).sum(new long[] { 1, 2 }).to(float32);
-        var union = (predicted | groundTruth).sum(new long[] { 1, 2 }).to(float32);
+        var groundTruthInside = groundTruth.sum(new long[] { 1, 2 }).to(float32);
+        var groundTruthFull = where(fractionInside > 0, groundTruthInside / fractionInside.clamp(min: 1e-6), groundTruthInside);
+        var union = predicted.sum(new long[] { 1, 2 }).to(float32) + groundTruthFull - intersection;
         return intersection / union.clamp(min: 1);
+    }
+
+    /// <summary>Fraction of each matched ground-truth mask's pixels (centres) that lie inside its RoI box.</summary>
+    internal static Tensor FractionInside(Tensor groundTruthMasks, Tensor boxes, Tensor matchedIndices)
+    {
+        if (boxes.shape[0] == 0) return zeros(0);
+        var masks = groundTruthMasks.index_select(0, matchedIndices).to(float32);
+        var ys = (arange(masks.shape[1], dtype: float32) + 0.5f).view(1, -1);
+        var xs = (arange(masks.shape[2], dtype: float32) + 0.5f).view(1, -1);
+        var b = boxes.to(float32);
+        var rows = (ys >= b[.., 1].unsqueeze(1)) & (ys < b[.., 3].unsqueeze(1));
+        var columns = (xs >= b[.., 0].unsqueeze(1)) & (xs < b[.., 2].unsqueeze(1));
+        var inside = (rows.unsqueeze(2) & columns.unsqueeze(1)).to(float32);
+        return (masks * inside).sum(new long[] { 1, 2 }) / masks.sum(new long[] { 1, 2 }).clamp(min: 1);
     }
 
     Detections[] Detect(Tensor[] features, Tensor[] proposals, IReadOnlyList<(long Height, long Width)> imageSizes)

@@ -20,7 +20,8 @@ public sealed record CheckpointInfo(
     IReadOnlyList<string> Classes,
     string TorchRngState,
     double ElapsedSeconds,
-    YolactOptions? Yolact = null)
+    YolactOptions? Yolact = null,
+    string? Augmentation = null)
 {
     /// <summary>The Mask R-CNN options, or a clear error for a checkpoint of another family.</summary>
     [JsonIgnore] public MaskRcnnOptions MaskRcnn => Model ?? throw new InvalidDataException("This checkpoint is a YOLACT, not a Mask R-CNN.");

@@ -28,6 +28,8 @@ public sealed class DetectionDataLoader : ITrainingBatches
 
     public int BatchSize { get; }
 
+    public string? Augmentation => _augmentation?.Describe();
+
     /// <summary>Batches per epoch; the last one may be smaller.</summary>
     public int BatchesPerEpoch => (_dataset.Count + BatchSize - 1) / BatchSize;
 

@@ -10,4 +10,7 @@ public interface ITrainingBatches
 
     /// <summary>Decoded samples of the batch used at <paramref name="step"/> (0-based).</summary>
     Task<IReadOnlyList<PreparedSample>> ReadBatchAsync(int step, CancellationToken cancellationToken);
+
+    /// <summary>The augmentation the batches went through, in words for the model card; null when none.</summary>
+    string? Augmentation => null;
 }

@@ -61,7 +61,7 @@ public sealed class Trainer(TrainerOptions options, ILogger<Trainer> logger)
         var clock = Stopwatch.StartNew();
         TimeSpan Elapsed() => TimeSpan.FromSeconds(previousSeconds) + clock.Elapsed;
         CheckpointInfo InfoAt(int step) => new(step, totalSteps, (model as MaskRcnn)?.Options, options, classes,
-            Checkpoint.CaptureRngState(), Elapsed().TotalSeconds, (model as Yolact.YolactModel)?.Options);
+            Checkpoint.CaptureRngState(), Elapsed().TotalSeconds, (model as Yolact.YolactModel)?.Options, data.Augmentation);
 
         logger.LogInformation("Training {Steps} steps ({BatchSize} images each) into {Output}", totalSteps, data.BatchSize, outputDirectory);
         for (int step = startStep; step < totalSteps; step++)

@@ -30,6 +30,11 @@ public sealed record TrainingRequest
     public ResNetDepth Backbone { get; init; } = ResNetDepth.ResNet18;
     /// <summary>Short side after resizing (the small model also caps the long side at it).</summary>
     public int ImageSize { get; init; } = 320;
+    /// <summary>
+    /// Cap on the long side after resizing; null keeps the size's own (the small model's ImageSize, the standard
+    /// model's 1333/800 of it). Square training pictures never reach it: it decides how far wider pictures shrink.
+    /// </summary>
+    public int? MaxImageSize { get; init; }
     /// <summary>A checkpoint directory, or the output directory to continue from its newest checkpoint.</summary>
     public string? ResumeFrom { get; init; }
     /// <summary>A torchvision Mask R-CNN state dict (safetensors) to fine-tune from instead of random weights; ignored when resuming.</summary>
@@ -237,7 +242,8 @@ public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory l
             Directory.Exists(request.TrainData)
                 ? await TrainingDataDigest.OfAnnotationsAsync(Path.Combine(request.TrainData, FolderDatasetSource.AnnotationsFileName), cancellationToken)
                 : null,
-            await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken), trainedAt);
+            await CodeVersion.OfRepositoryAsync(Environment.CurrentDirectory, cancellationToken), trainedAt,
+            Augmentation: info.Augmentation);
     }
 
     /// <summary>A model whose losses stayed finite can still predict NaN (seen from the MaskIoU head after too fast a fine-tune).</summary>
@@ -259,17 +265,24 @@ public sealed partial class TrainingRun(TrainerOptions options, ILoggerFactory l
         return new ModelMetrics { Bbox = Column("bbox"), Segm = Column("segm"), BboxRescored = Column("bbox_rescored"), SegmRescored = Column("segm_rescored") };
     }
 
-    public static MaskRcnnOptions ModelOptions(TrainingRequest request, int numClasses) => request.Size switch
+    public static MaskRcnnOptions ModelOptions(TrainingRequest request, int numClasses)
     {
-        ModelSize.Small => MaskRcnnOptions.Small(numClasses, request.Backbone, request.ImageSize) with { BackboneStages = request.BackboneStages },
-        // From scratch there are no ImageNet statistics to freeze: learn batch norm and train every stage.
-        _ => new MaskRcnnOptions
+        var options = request.Size switch
         {
-            NumClasses = numClasses, Backbone = request.Backbone, MinSize = request.ImageSize,
-            MaxSize = Math.Max(request.ImageSize, request.ImageSize * 1333 / 800),
-            Norm = NormLayer.BatchNorm, TrainableBackboneLayers = 5, BackboneStages = request.BackboneStages,
-        },
-    };
+            ModelSize.Small => MaskRcnnOptions.Small(numClasses, request.Backbone, request.ImageSize) with { BackboneStages = request.BackboneStages },
+            // From scratch there are no ImageNet statistics to freeze: learn batch norm and train every stage.
+            _ => new MaskRcnnOptions
+            {
+                NumClasses = numClasses, Backbone = request.Backbone, MinSize = request.ImageSize,
+                MaxSize = Math.Max(request.ImageSize, request.ImageSize * 1333 / 800),
+                Norm = NormLayer.BatchNorm, TrainableBackboneLayers = 5, BackboneStages = request.BackboneStages,
+            },
+        };
+        if (request.MaxImageSize is not { } maxSize) return options;
+        if (maxSize < request.ImageSize)
+            throw new ArgumentException($"The long-side cap ({maxSize} px) cannot be below the short side ({request.ImageSize} px).");
+        return options with { MaxSize = maxSize };
+    }
 
     static string? ResolveResume(TrainingRequest request)
     {

@@ -110,7 +110,7 @@ public static class CheckpointExport
     {
         var trainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(checkpointDirectory, Engine.Checkpoint.ModelFileName)), TimeSpan.Zero);
         return new ModelPackageDescription(request.Name ?? defaultName, request.Version ?? $"{trainedAt:yyyyMMdd.HHmmss}-step{info.Step}",
-            info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold);
+            info.Classes, metrics, dataDigest, codeVersion, trainedAt, request.ScoreThreshold, request.MaskThreshold, info.Augmentation);
     }
 
     /// <summary>A folder with checkpoint.json is a checkpoint; a training output folder points at its final model; a

@@ -8,6 +8,7 @@ namespace CloudSeg.Training.Export;
 /// <param name="Metrics">COCO evaluation of the model (e.g. <c>cloudseg eval --json</c> output), if measured.</param>
 /// <param name="DataDigest">Digest of the training data (see <see cref="TrainingDataDigest"/>).</param>
 /// <param name="CodeVersion">The code that trained it: a git commit (see <see cref="CodeVersion"/>).</param>
+/// <param name="Augmentation">The training augmentation in words (see <c>AugmentationOptions.Describe</c>).</param>
 public sealed record ModelPackageDescription(
     string Name,
     string Version,
@@ -17,4 +18,5 @@ public sealed record ModelPackageDescription(
     string? CodeVersion = null,
     DateTimeOffset? TrainedAt = null,
     float ScoreThreshold = 0.5f,
-    float MaskThreshold = 0.5f);
+    float MaskThreshold = 0.5f,
+    string? Augmentation = null);

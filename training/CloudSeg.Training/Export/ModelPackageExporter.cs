@@ -91,6 +91,10 @@ public static class ModelPackageExporter
         ScoreThreshold = description.ScoreThreshold,
         MaskThreshold = description.MaskThreshold,
         Metrics = description.Metrics,
-        Training = new TrainingInfo { DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt },
+        Training = new TrainingInfo
+        {
+            DataDigest = description.DataDigest, CodeVersion = description.CodeVersion, Date = description.TrainedAt,
+            Augmentation = description.Augmentation,
+        },
     };
 }

@@ -30,6 +30,6 @@ internal static class PackageReexport
         return (model, new ModelPackageDescription(
             request.Name ?? card.Name, request.Version ?? card.Version, card.Classes,
             metrics ?? card.Metrics, dataDigest ?? card.Training?.DataDigest, card.Training?.CodeVersion, card.Training?.Date,
-            request.ScoreThreshold, request.MaskThreshold));
+            request.ScoreThreshold, request.MaskThreshold, card.Training?.Augmentation));
     }
 }
