@@ -5,6 +5,9 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"   # export records the git commit of the working directory as the card's code version
 
+# Inference settings a script bakes into the graphs it exports (scored and committed alike); empty = as trained.
+inference_options=()
+
 cloudseg() {
   if [[ -n "${CLOUDSEG_DLL:-}" ]]; then dotnet "$CLOUDSEG_DLL" "$@"; else "$root/cloudseg" "$@"; fi
 }
@@ -33,7 +36,7 @@ train_resumable() {
 # options after the work folder) into $work/val-eval.json.
 score_exported_graph() {
   local work="$1"; shift
-  cloudseg export --checkpoint "$work/run" --out "$work/package" --train-data "$work/shapes/train"
+  cloudseg export --checkpoint "$work/run" --out "$work/package" --train-data "$work/shapes/train" "${inference_options[@]}"
   rm -rf "$work/val-results"
   cloudseg segment "$work/shapes/val/images" --model "$work/package" --score-threshold 0.05 --threads 2 \
     --output "$work/val-results" "$@"
