@@ -79,6 +79,9 @@ fi
 runs="${1:-3}"
 
 if [[ ! -f "$out/r50/model.onnx" || -n "${CLOUDSEG_BENCH_EAGER:-}" ]]; then
+  # Debian's torchvision writes the model; OpenBLAS makes its eager forward a fair peer (the reference BLAS is ~5x slower).
+  source "$root/infra/scripts/prerequisites.sh"
+  apt_install python3-torchvision libopenblas0-pthread
   echo "Exporting maskrcnn_resnet50_fpn (random weights) to $out (kept if there) ${CLOUDSEG_BENCH_EAGER:+and timing torchvision eager} ..."
   /usr/bin/python3 "$root/tests/fixtures/models/make_r50_benchmark_model.py" "$out" ${CLOUDSEG_BENCH_EAGER:+--eager} 2>&1 \
     | grep -v -i warning | grep -v '^  ' || true
