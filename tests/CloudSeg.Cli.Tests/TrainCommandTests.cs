@@ -77,4 +77,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("is a Mask R-CNN's", console);
         Assert.False(Directory.Exists(Path.Combine(output, "model")));
     }
+
+    [Fact]
+    public async Task Arch_yolact_refuses_the_long_side_cap_instead_of_ignoring_it()
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 13 }).WriteAsync(_work,
+            [new ShapesSplit("train", 6)]);
+        var output = Path.Combine(_work, "run");
+
+        var (exit, console) = await CliRunner.RunAsync("train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
+            "--out", output, "--steps", "1", "--batch-size", "2", "--image-size", "64", "--max-image-size", "106");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--max-image-size", console);
+        Assert.Contains("is Mask R-CNN's", console);
+        Assert.False(Directory.Exists(Path.Combine(output, "model")));
+    }
 }

@@ -19,6 +19,8 @@ public sealed partial class TrainingRun
     {
         if (resumeFrom is null && request.InitFrom is { } source)
             throw new ArgumentException($"YOLACT starts from scratch or an ImageNet backbone, resumes or fine-tunes its own packages; {source} (--init-from) is a Mask R-CNN's.");
+        if (request.MaxImageSize is { } maxSize)
+            throw new ArgumentException($"YOLACT resizes every picture to {request.ImageSize}×{request.ImageSize} (--image-size); the long-side cap ({maxSize} px, --max-image-size) is Mask R-CNN's.");
         var (model, initialisation) = resumeFrom is null
             ? BuildYolact(request, classes)
             : (new YolactModel(Checkpoint.ReadInfo(resumeFrom).Yolact ?? throw new InvalidDataException($"{resumeFrom} is a Mask R-CNN checkpoint, not a YOLACT.")),
