@@ -6,7 +6,6 @@ using CloudSeg.Training.Export;
 using CloudSeg.Training.Import;
 using CloudSeg.Training.Yolact;
 using Microsoft.Extensions.Logging;
-using static TorchSharp.torch;
 
 namespace CloudSeg.Training.Engine;
 
@@ -113,9 +112,9 @@ public sealed partial class TrainingRun
         }
         finally
         {
-            // The identity batch-norm tensors ToStateDict made, then the initializers (the model holds copies).
-            var owned = new HashSet<Tensor>(initializers.Values, ReferenceEqualityComparer.Instance);
-            foreach (var tensor in stateDict.Values.Where(t => !owned.Contains(t)).Concat(initializers.Values)) tensor.Dispose();
+            // The model holds copies of both.
+            ExportedGraphWeights.DisposeMadeTensors(stateDict, initializers);
+            foreach (var tensor in initializers.Values) tensor.Dispose();
         }
     }
 

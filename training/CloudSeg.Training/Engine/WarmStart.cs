@@ -103,8 +103,7 @@ public sealed class WarmStart : IDisposable
         finally
         {
             // The identity batch-norm tensors made for the graph's folded ones belong to this call.
-            var owned = new HashSet<Tensor>(_weights.Values, ReferenceEqualityComparer.Instance);
-            foreach (var tensor in source.Values.Where(t => !owned.Contains(t))) tensor.Dispose();
+            ExportedGraphWeights.DisposeMadeTensors(source, _weights);
         }
     }
 

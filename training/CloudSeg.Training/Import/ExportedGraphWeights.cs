@@ -113,6 +113,14 @@ public static class ExportedGraphWeights
         return stateDict;
     }
 
+    /// <summary>Disposes the tensors <see cref="ToStateDict"/> made (the identity batch norms), not the initializers it
+    /// passed through, which stay the caller's.</summary>
+    public static void DisposeMadeTensors(IReadOnlyDictionary<string, Tensor> stateDict, IReadOnlyDictionary<string, Tensor> initializers)
+    {
+        var owned = new HashSet<Tensor>(initializers.Values, ReferenceEqualityComparer.Instance);
+        foreach (var tensor in stateDict.Values.Where(t => !owned.Contains(t))) tensor.Dispose();
+    }
+
     // FrozenBatchNorm2d's ε, which the export folded with: σ² = 1 − ε makes its scale exactly 1.
     private const double InferenceEpsilon = 1e-5;
 }
