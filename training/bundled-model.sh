@@ -20,7 +20,7 @@ make_shapes() {
   fi
 }
 
-# cloudseg train on the shapes into $work/run with the given options, resumed when checkpoints exist
+# cloudseg train on the shapes into $work/run with the given options (seed included), resumed when checkpoints exist
 # (every $CHECKPOINT_EVERY steps, default 500).
 train_resumable() {
   local work="$1"; shift
@@ -28,7 +28,7 @@ train_resumable() {
     local resume=()
     [[ -d "$work/run/checkpoints" ]] && resume=(--resume "$work/run")
     cloudseg train --data "$work/shapes/train" --out "$work/run" "$@" --checkpoint-every "${CHECKPOINT_EVERY:-500}" --threads 2 \
-      --seed 1 "${resume[@]}"
+      "${resume[@]}"
   fi
 }
 

@@ -23,7 +23,7 @@ make_shapes "$work"
 #    2 threads. lr 0.01: from scratch, 0.02 and 0.05 left the prediction head on a constant answer; from ImageNet,
 #    0.02 was behind 0.01 at step 200 in a probe (docs/benchmarks.md, "YOLACT from the ImageNet backbone").
 train_resumable "$work" --arch yolact --size small --backbone-weights imagenet --trainable-layers 3 --backbone-stages 3 \
-  --image-size 128 --steps 4000 --batch-size 4 --lr 0.01 --warmup 200 --schedule cosine
+  --image-size 128 --steps 4000 --batch-size 4 --lr 0.01 --warmup 200 --schedule cosine --seed 1
 
 # 3. Export, then score the exported ONNX graph the way users run it (segm AP 0.697 when committed).
 score_exported_graph "$work"
@@ -32,13 +32,8 @@ score_exported_graph "$work"
 #    TrainingRun.FromGraph): 1000 more steps at lr 0.002 (warm-up 50, cosine), another data order (seed 2).
 ft="$work/fine-tune"
 mkdir -p "$ft" && ln -sfn "$work/shapes" "$ft/shapes"
-if [[ ! -f "$ft/run/model/checkpoint.json" ]]; then
-  resume=()
-  [[ -d "$ft/run/checkpoints" ]] && resume=(--resume "$ft/run")
-  cloudseg train --arch yolact --data "$work/shapes/train" --out "$ft/run" --size small --image-size 128 \
-    --fine-tune-from "$work/package" --steps 1000 --batch-size 4 --lr 0.002 --warmup 50 --schedule cosine \
-    --checkpoint-every 250 --threads 2 --seed 2 "${resume[@]}"
-fi
+CHECKPOINT_EVERY=250 train_resumable "$ft" --arch yolact --size small --image-size 128 --fine-tune-from "$work/package" \
+  --steps 1000 --batch-size 4 --lr 0.002 --warmup 50 --schedule cosine --seed 2
 score_exported_graph "$ft"
 
 # 5. The committed package: the fine-tuned weights, with their exported graph's metrics in the card.
