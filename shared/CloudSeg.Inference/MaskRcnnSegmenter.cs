@@ -106,6 +106,17 @@ public sealed class MaskRcnnSegmenter : ISegmenter
             logger.LogDebug("Rewrote {Count} resize-size computations of {Model} to torchvision's rounding", fixes, package.OnnxPath);
             edited = true;
         }
+        if (options.GatherPooledLevels)
+        {
+            var pooling = MultiScaleRoIAlignGather.Apply(model.Graph);
+            foreach (var reason in pooling.Skipped)
+                logger.LogWarning("Kept a RoI pooler's per-level scatter in {Model}: {Reason}", graphPath, reason);
+            if (pooling.Rewritten > 0)
+            {
+                logger.LogDebug("Rewrote {Count} multi-scale RoI poolers of {Model} from per-level scatters to Concat + Gather", pooling.Rewritten, graphPath);
+                edited = true;
+            }
+        }
 
         InferenceSession session;
         string provider;

@@ -57,6 +57,9 @@ public sealed class SegmenterOptions
 
     /// <summary>Make a torchvision graph pick its resized size exactly as torchvision does (see <see cref="ResizeRoundingFix"/>).</summary>
     public bool FixResizeRounding { get; set; } = true;
+
+    /// <summary>Replace torchvision's per-level RoI pooling scatters by Concat + Gather (see <see cref="MultiScaleRoIAlignGather"/>).</summary>
+    public bool GatherPooledLevels { get; set; } = true;
 }
 
 /// <summary>Per-call overrides of the segmenter's thresholds.</summary>

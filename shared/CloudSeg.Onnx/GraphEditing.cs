@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CloudSeg.Onnx;
 
 /// <summary>Small, generic edits of an ONNX graph: look up producers, expose an inner tensor as an output, prune.</summary>
@@ -45,6 +47,18 @@ public static class GraphEditing
         return seen;
     }
 
+    /// <summary>The values of a constant int64 tensor (an initializer or a Constant node's value), or null when the tensor
+    /// is computed, of another type or stored outside the file.</summary>
+    public static long[]? ConstantInt64s(this GraphProto graph, string name, Dictionary<string, NodeProto> producers)
+    {
+        var tensor = producers.GetValueOrDefault(name) is { } node
+            ? node is { OpType: "Constant", Domain: "" } ? node.Attribute.FirstOrDefault(a => a.Name == "value")?.T : null
+            : graph.Initializer.FirstOrDefault(t => t.Name == name);
+        if (tensor is not { DataType: (int)TensorProto.Types.DataType.Int64 } || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            return null;
+        return tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray() : tensor.Int64Data.ToArray();
+    }
+
     /// <summary>Builds a tensor <see cref="ValueInfoProto"/>; a null dimension is symbolic (named after its position).</summary>
     public static ValueInfoProto TensorValueInfo(string name, TensorProto.Types.DataType elemType, params long?[] dims)
     {
@@ -90,7 +104,7 @@ public static class GraphEditing
     }
 
     /// <summary>Every tensor name read anywhere inside the node's subgraphs (a superset of the outer-scope reads, which is safe for pruning).</summary>
-    private static IEnumerable<string> OuterScopeNames(NodeProto node)
+    public static IEnumerable<string> OuterScopeNames(NodeProto node)
     {
         foreach (var attribute in node.Attribute)
         {
