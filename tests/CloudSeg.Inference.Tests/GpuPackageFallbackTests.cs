@@ -1,6 +1,5 @@
 #if ONNXRUNTIME_GPU
 using CloudSeg.Tests;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace CloudSeg.Inference.Tests;
@@ -28,20 +27,6 @@ public sealed class GpuPackageFallbackTests
         var result = await segmenter.SegmentAsync(FixtureComparison.LoadImage(ExpectedOutputs.Read(RepoPaths.FixtureModel("torchvision-tiny")).Keys.First()),
             new SegmentRequestOptions());
         Assert.NotEmpty(result.Instances);
-    }
-
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Messages) Messages.Add(formatter(state, exception));
-        }
     }
 }
 #endif

@@ -109,6 +109,24 @@ public sealed class MultiScaleRoIAlignGatherTests
     }
 
     [Fact]
+    public void The_segmenter_logs_why_it_kept_a_pooler_s_scatters()
+    {
+        var model = OnnxModelFile.Read(Path.Combine(RepoPaths.FixtureModel("torchvision-tiny"), "model.onnx"));
+        // The box pooler's levels pool to different sizes: the scatter then writes 6x6 rows into a 7x7 tensor.
+        model.Graph.Node.Single(n => n.Output[0] == "/roi_heads/box_roi_pool/RoiAlign_3_output_0")
+            .Attribute.Single(a => a.Name == "output_height").I = 6;
+        using var folder = new TempFolder();
+        OnnxModelFile.Write(model, Path.Combine(folder.Path, "model.onnx"));
+        File.Copy(Path.Combine(RepoPaths.FixtureModel("torchvision-tiny"), "model.card.json"), Path.Combine(folder.Path, "model.card.json"));
+        var log = new RecordingLogger();
+
+        using var segmenter = MaskRcnnSegmenter.Load(folder.Path, new SegmenterOptions { IntraOpThreads = 1 }, log);
+
+        Assert.Contains(log.Messages, m => m.Contains("Kept a RoI pooler's per-level scatter", StringComparison.Ordinal)
+            && m.Contains("/roi_heads/box_roi_pool/ScatterElements_3_output_0: its levels pool to different sizes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_segmenter_rewrites_at_load_and_segments_as_without_the_rewrite()
     {
         var model = RepoPaths.FixtureModel("torchvision-tiny");
