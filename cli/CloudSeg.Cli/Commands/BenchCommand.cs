@@ -93,7 +93,17 @@ public static class BenchCommand
                 }
 
                 if (options.ProfilePrefix is not null)
-                    AnsiConsole.Write(OperatorTable(OperatorProfile.Read(segmenter.EndProfiling())));
+                {
+                    var summary = OperatorProfile.Read(segmenter.EndProfiling());
+                    AnsiConsole.Write(OperatorTable(summary.Operators));
+                    if (summary.Runs > 0)
+                    {
+                        // What the kernels do not account for: ONNX Runtime's work between them, per executed node.
+                        var outside = summary.RunMs - summary.KernelMs;
+                        AnsiConsole.MarkupLineInterpolated(
+                            $"Profiled Runs: {summary.Runs}; per Run: wall {CliTables.Ms(summary.RunMs / summary.Runs)} ms, kernels {CliTables.Ms(summary.KernelMs / summary.Runs)} ms, outside kernels [bold]{CliTables.Ms(outside / summary.Runs)} ms ({outside / summary.RunMs:P1})[/] over {summary.KernelCalls / (double)summary.Runs:0} kernel calls ({1000 * outside / summary.KernelCalls:0.0} µs each)");
+                    }
+                }
 
                 using var process = Process.GetCurrentProcess();
                 process.Refresh();

@@ -41,7 +41,7 @@ public static class RoIAlignEmitter
         {
             var positions = g.Squeeze(g.NonZero(g.Equal(levelIndex, g.Scalar((long)index))), 0);   // [K], ascending
             var levelBoxes = g.Gather(boxes, positions);
-            var batchIndices = g.Cast(g.ConstantOfShape(g.Dim(levelBoxes, 0)), DataType.Int64);
+            var batchIndices = g.Mul(positions, g.Scalar(0L));   // int64 zeros [K], one node
             var spatialScale = 1f / (1 << (FinestLevel + index));
             levelPositions[index] = positions;
             levelPooled[index] = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, samplingRatio, aligned);
