@@ -149,7 +149,7 @@ public sealed class QdqRewriterTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void A_stride_2_conv_transpose_becomes_a_quantizable_1x1_conv_and_depth_to_space_with_the_same_outputs(bool relu)
+    public void A_stride_2_conv_transpose_becomes_quantizable_1x1_convs_and_a_depth_to_space_with_the_same_outputs(bool relu)
     {
         var model = MaskHeadUpsampling(relu);
         var expected = Run(model, UpsamplingInput(), [1, 3, 5, 4]);
@@ -157,7 +157,9 @@ public sealed class QdqRewriterTests
 
         Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "ConvTranspose");
         Assert.DoesNotContain(model.Graph.Initializer, t => t.Name == "up.weight");
-        Assert.Equal(relu ? ["Conv", "Relu", "DepthToSpace", "Conv"] : ["Conv", "DepthToSpace", "Conv"], model.Graph.Node.Select(n => n.OpType));
+        // The 1×1 logits conv moves before the shuffle as a grouped conv (one group per 2×2 offset).
+        Assert.Equal(relu ? ["Conv", "Relu", "Conv", "DepthToSpace"] : ["Conv", "Conv", "DepthToSpace"], model.Graph.Node.Select(n => n.OpType));
+        Assert.Equal(4, model.Graph.Node.Single(n => n.Name == "logits").Attribute.Single(a => a.Name == "group").I);
         Assert.Equal(["up", "logits"], plan.Nodes.Select(n => n.Name));
         Assert.Equal(relu ? "relu" : null, plan.Nodes[0].FusedActivation);   // the Relu folds into the 1×1 conv's int8 range
         var actual = Run(model, UpsamplingInput(), [1, 3, 5, 4]);

@@ -10,7 +10,9 @@ namespace CloudSeg.Onnx.Quantization;
 /// DepthToSpace in DCR order (channel (a·s + b)·C_out + o moves to offset (a, b) of channel o) — the same sums, so the
 /// same outputs within float rounding. ONNX Runtime has no int8 ConvTranspose on the CPU; rewritten, the layer runs as
 /// QLinearConv instead of float. A Relu that only the ConvTranspose feeds moves before the DepthToSpace (it is
-/// elementwise, so the two commute), where the quantizer folds it into the convolution's range.
+/// elementwise, so the two commute), where the quantizer folds it into the convolution's range; a 1×1 Conv that reads
+/// the DepthToSpace (the mask logits) moves before it as a grouped Conv, so the float shuffle moves the class channels
+/// only.
 /// </summary>
 public static class ConvTransposeAsConv
 {
@@ -68,10 +70,64 @@ public static class ConvTransposeAsConv
                 depthToSpace.Output.Add(node.Output[0]);
                 graph.Node.Insert(at + 1, depthToSpace);
             }
+            MovePastPointwiseConv(graph, depthToSpace, blockSize, weight.Dims[1], initializers, graphOutputs, Unique, replaced);
             rewritten++;
         }
         RemoveUnread(graph, replaced);
         return rewritten;
+    }
+
+    /// <summary>
+    /// DepthToSpace → 1×1 Conv (the mask logits) becomes a grouped 1×1 Conv → DepthToSpace: the s² groups (one per
+    /// offset, DCR order) each apply the same weights, so the pixels are the same sums; the shuffle then moves the few
+    /// class channels instead of the head's wide features, and ONNX Runtime has no int8 DepthToSpace, so it runs in float.
+    /// </summary>
+    private static void MovePastPointwiseConv(GraphProto graph, NodeProto depthToSpace, long s, long channels,
+        Dictionary<string, TensorProto> initializers, HashSet<string> graphOutputs, Func<string, string> unique, List<string> replaced)
+    {
+        var shuffled = depthToSpace.Output[0];
+        var readers = graph.Node.Where(n => n.Input.Contains(shuffled)).ToList();
+        if (graphOutputs.Contains(shuffled) || readers is not [{ OpType: "Conv", Domain: "" or "ai.onnx" } conv] || conv.Input[0] != shuffled
+            || !initializers.TryGetValue(conv.Input[1], out var weight) || weight.DataType != (int)TensorProto.Types.DataType.Float
+            || weight.Dims.Count != 4 || weight.Dims[1] != channels || weight.Dims[2] != 1 || weight.Dims[3] != 1)
+            return;
+        var hasBias = conv.Input.Count > 2 && conv.Input[2].Length > 0;
+        if (hasBias && (!initializers.TryGetValue(conv.Input[2], out var b) || b.DataType != (int)TensorProto.Types.DataType.Float))
+            return;
+        if (!conv.Attribute.All(a => a.Name switch
+            {
+                "kernel_shape" or "strides" or "dilations" => a.Ints.All(v => v == 1),
+                "pads" => a.Ints.All(v => v == 0),
+                "group" => a.I == 1,
+                "auto_pad" => a.S.ToStringUtf8() is "NOTSET" or "VALID",
+                _ => false,
+            }))
+            return;
+
+        replaced.AddRange(conv.Input.Skip(1).Where(i => i.Length > 0));
+        conv.Input[1] = unique(weight.Name + "_grouped");
+        graph.Initializer.Add(Tiled(weight, s * s, conv.Input[1], [s * s * weight.Dims[0], channels, 1, 1]));
+        if (hasBias)
+        {
+            var bias = initializers[conv.Input[2]];
+            conv.Input[2] = unique(bias.Name + "_grouped");
+            graph.Initializer.Add(Tiled(bias, s * s, conv.Input[2], [s * s * bias.Dims[0]]));
+        }
+        foreach (var group in conv.Attribute.Where(a => a.Name == "group").ToList()) conv.Attribute.Remove(group);
+        conv.Attribute.Add(new AttributeProto { Name = "group", Type = AttributeType.Int, I = s * s });
+
+        conv.Input[0] = depthToSpace.Input[0];
+        depthToSpace.Input[0] = unique(conv.Output[0] + "_depth");
+        depthToSpace.Output[0] = conv.Output[0];
+        conv.Output[0] = depthToSpace.Input[0];
+        graph.Node.Remove(depthToSpace);
+        graph.Node.Insert(graph.Node.IndexOf(conv) + 1, depthToSpace);
+    }
+
+    private static TensorProto Tiled(TensorProto tensor, long copies, string name, long[] dims)
+    {
+        var values = InitializerData.ReadFloats(tensor);
+        return InitializerData.Floats(name, [.. Enumerable.Repeat(values, (int)copies).SelectMany(v => v)], dims);
     }
 
     /// <summary>s when the node is a 2-D, ungrouped, unpadded, undilated ConvTranspose with an s×s kernel at stride s and
@@ -117,11 +173,7 @@ public static class ConvTransposeAsConv
     }
 
     /// <summary>Bias [C_out] repeated once per offset (a, b): channel (a·s + b)·C_out + o gets bias o.</summary>
-    private static TensorProto ConvBias(TensorProto bias, long s, string name)
-    {
-        var values = InitializerData.ReadFloats(bias);
-        return InitializerData.Floats(name, [.. Enumerable.Repeat(values, (int)(s * s)).SelectMany(v => v)], s * s * values.Length);
-    }
+    private static TensorProto ConvBias(TensorProto bias, long s, string name) => Tiled(bias, s * s, name, [s * s * bias.Dims[0]]);
 
     private static AttributeProto Ints(string name, params long[] values)
     {
