@@ -37,6 +37,13 @@ public static class BoxDecodingEmitter
             g.Add(predictedCenterX, halfWidth), g.Add(predictedCenterY, halfHeight));
     }
 
+    /// <summary>Widths x2 − x1 and heights y2 − y1 of float [N, 4] boxes, each [N, 1].</summary>
+    public static (string Widths, string Heights) Sizes(OnnxGraphBuilder g, string boxes)
+    {
+        var (x1, y1, x2, y2) = Coordinates(g, boxes);
+        return (g.Sub(x2, x1), g.Sub(y2, y1));
+    }
+
     /// <summary>The four entries of the last axis (size 4), each keeping that axis with size 1.</summary>
     private static (string, string, string, string) Coordinates(OnnxGraphBuilder g, string x)
     {
@@ -47,17 +54,14 @@ public static class BoxDecodingEmitter
     /// <summary>Clamps x to [0, width] and y to [0, height]; <paramref name="size"/> is float (height, width).</summary>
     public static string ClipToImage(OnnxGraphBuilder g, string boxes, string size)
     {
-        var height = g.Slice(size, 0, 1, 0);
-        var width = g.Slice(size, 1, 2, 0);
-        var limits = g.Concat(0, width, height, width, height);
+        var limits = g.Gather(size, g.Vector(1, 0, 1, 0));                           // (width, height, width, height)
         return g.Min(g.Max(boxes, g.Scalar(0f)), limits);
     }
 
     /// <summary>bool [N]: width and height both at least <paramref name="minSize"/>.</summary>
     public static string IsLargeEnough(OnnxGraphBuilder g, string boxes, float minSize)
     {
-        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
-        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
+        var (widths, heights) = Sizes(g, boxes);
         var min = g.Scalar(minSize);
         return g.Squeeze(g.And(g.GreaterOrEqual(widths, min), g.GreaterOrEqual(heights, min)), 1);
     }
