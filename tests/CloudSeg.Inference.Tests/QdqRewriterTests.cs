@@ -1,5 +1,8 @@
+using CloudSeg.Core.Imaging;
+using CloudSeg.Core.Masks;
 using CloudSeg.Onnx;
 using CloudSeg.Onnx.Quantization;
+using CloudSeg.Tests;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -108,12 +111,140 @@ public sealed class QdqRewriterTests
         Assert.NotEqual(expected, actual); // it really computed in int8
     }
 
-    private static float[] Run(ModelProto model)
+    private static float[] Run(ModelProto model) => Run(model, Input(), [1, 2, 4, 4]);
+
+    private static float[] Run(ModelProto model, float[] x, long[] shape)
     {
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(model.ToByteArray(), options);
-        using var input = OrtValue.CreateTensorValueFromMemory(Input(), [1, 2, 4, 4]);
+        using var input = OrtValue.CreateTensorValueFromMemory(x, shape);
         using var outputs = session.Run(new RunOptions(), ["x"], [input], ["y"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    // The mask head's upsampling as the exporters write it: x[1,3,5,4] → ConvTranspose(3 → 2 channels, k×k, stride 2,
+    // bias) [→ Relu] → 1×1 Conv(2 → 1, bias) → y. Distinct weights everywhere, so a swapped axis changes the output.
+    private static ModelProto MaskHeadUpsampling(bool relu, long kernel = 2)
+    {
+        var graph = new GraphProto { Name = "upsampling" };
+        graph.Input.Add(GraphEditing.TensorValueInfo("x", TensorProto.Types.DataType.Float, 1, 3, 5, 4));
+        graph.Output.Add(GraphEditing.TensorValueInfo("y", TensorProto.Types.DataType.Float, 1, 1, null, null));
+        var upWeights = Enumerable.Range(0, (int)(3 * 2 * kernel * kernel)).Select(i => MathF.Cos(i * 0.9f) * (1 + i % 5)).ToArray();
+        graph.Initializer.Add(InitializerData.Floats("up.weight", upWeights, 3, 2, kernel, kernel));
+        graph.Initializer.Add(InitializerData.Floats("up.bias", [0.25f, -0.5f], 2));
+        graph.Initializer.Add(InitializerData.Floats("logits.weight", [1.5f, -0.75f], 1, 2, 1, 1));
+        graph.Initializer.Add(InitializerData.Floats("logits.bias", [0.1f], 1));
+        var up = new NodeProto { OpType = "ConvTranspose", Name = "up", Input = { "x", "up.weight", "up.bias" }, Output = { "u" } };
+        up.Attribute.Add(new AttributeProto { Name = "strides", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 2, 2 } });
+        graph.Node.Add(up);
+        if (relu) graph.Node.Add(new NodeProto { OpType = "Relu", Name = "relu", Input = { "u" }, Output = { "r" } });
+        graph.Node.Add(new NodeProto { OpType = "Conv", Name = "logits", Input = { relu ? "r" : "u", "logits.weight", "logits.bias" }, Output = { "y" } });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        return model;
+    }
+
+    private static float[] UpsamplingInput() => Enumerable.Range(0, 60).Select(i => MathF.Sin(i * 1.3f) * 2).ToArray();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_stride_2_conv_transpose_becomes_quantizable_1x1_convs_and_a_depth_to_space_with_the_same_outputs(bool relu)
+    {
+        var model = MaskHeadUpsampling(relu);
+        var expected = Run(model, UpsamplingInput(), [1, 3, 5, 4]);
+        var plan = QdqPlan.For(model);
+
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "ConvTranspose");
+        Assert.DoesNotContain(model.Graph.Initializer, t => t.Name == "up.weight");
+        // The 1×1 logits conv moves before the shuffle as a grouped conv (one group per 2×2 offset).
+        Assert.Equal(relu ? ["Conv", "Relu", "Conv", "DepthToSpace"] : ["Conv", "Conv", "DepthToSpace"], model.Graph.Node.Select(n => n.OpType));
+        Assert.Equal(4, model.Graph.Node.Single(n => n.Name == "logits").Attribute.Single(a => a.Name == "group").I);
+        Assert.Equal(["up", "logits"], plan.Nodes.Select(n => n.Name));
+        Assert.Equal(relu ? "relu" : null, plan.Nodes[0].FusedActivation);   // the Relu folds into the 1×1 conv's int8 range
+        var actual = Run(model, UpsamplingInput(), [1, 3, 5, 4]);
+        Assert.Equal(2 * 5 * 2 * 4, actual.Length);
+        Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5f));
+
+        // Quantized, it stays within the stated 2 % of the output's range.
+        var ranges = new Dictionary<string, ActivationRange>();
+        foreach (var tensor in plan.Activations)
+        {
+            var values = Run(Exposing(model, tensor), UpsamplingInput(), [1, 3, 5, 4]);
+            ranges[tensor] = new ActivationRange(Math.Min(0, values.Min()), Math.Max(0, values.Max()));
+        }
+        QdqRewriter.Apply(model, plan, ranges, ActivationType.UInt8);
+        var quantized = Run(model, UpsamplingInput(), [1, 3, 5, 4]);
+        var range = expected.Max() - expected.Min();
+        Assert.All(expected.Zip(quantized), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, 0.02f * range));
+        Assert.NotEqual(expected, quantized);
+    }
+
+    [Fact]
+    public void A_conv_transpose_with_overlapping_taps_stays_as_it_is()
+    {
+        var model = MaskHeadUpsampling(relu: true, kernel: 3);
+        var plan = QdqPlan.For(model);
+        Assert.Contains(model.Graph.Node, n => n.OpType == "ConvTranspose");
+        Assert.Equal(["logits"], plan.Nodes.Select(n => n.Name));
+    }
+
+    /// <summary>The rewritten float graphs of the committed fixtures (ours, torchvision's, the Model Zoo's: each has one
+    /// 2×2 stride-2 ConvTranspose in its mask head) segment the fixture pictures as the originals do.</summary>
+    [Theory]
+    [InlineData("cloudseg-tiny")]
+    [InlineData("torchvision-tiny")]
+    [InlineData("modelzoo-tiny")]
+    public Task The_rewritten_fixture_graphs_give_the_same_instances_and_masks(string fixture) =>
+        AssertRewriteKeepsInstances(RepoPaths.FixtureModel(fixture));
+
+    /// <summary>The same on the bundled default model, whose trained weights give real masks (its float graph as shipped).</summary>
+    [Fact]
+    public Task The_rewritten_bundled_model_gives_the_same_instances_and_masks() => AssertRewriteKeepsInstances(Path.Combine(RepoPaths.Root, "models", "default"));
+
+    private static async Task AssertRewriteKeepsInstances(string source)
+    {
+        using var folder = new TempFolder();
+        foreach (var file in new[] { ModelPackage.OnnxFileName, ModelPackage.CardFileName })
+            File.Copy(Path.Combine(source, file), Path.Combine(folder.Path, file));
+        var model = OnnxModelFile.Read(Path.Combine(source, ModelPackage.OnnxFileName));
+        Assert.Equal(1, ConvTransposeAsConv.Apply(model.Graph));
+        OnnxModelFile.Write(model, Path.Combine(folder.Path, ModelPackage.OnnxFileName));
+
+        var options = new SegmenterOptions { Precision = ModelPrecision.Float32 };
+        using var original = MaskRcnnSegmenter.Load(source, options);
+        using var rewritten = MaskRcnnSegmenter.Load(folder.Path, options);
+        var request = new SegmentRequestOptions { ScoreThreshold = 0.05f };
+        var compared = 0;
+        foreach (var path in Directory.GetFiles(Path.Combine(RepoPaths.ModelFixtures, "images")).Order())
+        {
+            var image = ImageDecoder.DecodeFile(path);
+            var expected = (await original.SegmentAsync(image, request)).Instances;
+            var actual = (await rewritten.SegmentAsync(image, request)).Instances;
+            Assert.Equal(expected.Count, actual.Count);
+            foreach (var (e, a) in expected.Zip(actual))
+            {
+                Assert.Equal(e.CategoryId, a.CategoryId);
+                Assert.Equal(e.Score, a.Score, 1e-4f);
+                Assert.Equal(e.Box.X1, a.Box.X1, 1e-3f);
+                Assert.Equal(e.Box.Y2, a.Box.Y2, 1e-3f);
+                if (e.Mask.Area + a.Mask.Area > 0) Assert.InRange(RleMask.IoU(e.Mask, a.Mask), 0.99, 1);   // random weights: some masks are empty
+            }
+            compared += expected.Count;
+        }
+        Assert.True(compared > 0, "the fixture pictures gave no instances to compare");
+    }
+
+    /// <summary>A copy of the graph with <paramref name="tensor"/> as its output "y" (to read an activation's range).</summary>
+    private static ModelProto Exposing(ModelProto model, string tensor)
+    {
+        var copy = model.Clone();
+        if (tensor == "y") return copy;
+        copy.Graph.Output.Clear();
+        copy.Graph.Output.Add(GraphEditing.TensorValueInfo("y", TensorProto.Types.DataType.Float));
+        copy.Graph.Node.Add(new NodeProto { OpType = "Identity", Name = "expose", Input = { tensor }, Output = { "y" } });
+        copy.Graph.Node.Remove(copy.Graph.Node.First(n => n.Output.Contains("y") && n.Name != "expose"));
+        copy.Graph.PruneUnusedNodes();
+        return copy;
     }
 }

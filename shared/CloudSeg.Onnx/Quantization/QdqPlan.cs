@@ -21,7 +21,9 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<s
     /// Plans the quantization of every Conv, Gemm and MatMul with a constant float weight, except those named in
     /// <paramref name="keepFloat"/>; Adds whose two inputs are already quantized tensors (residual and FPN sums) are
     /// quantized too, so ONNX Runtime can run them as QLinearAdd instead of dequantizing around them.
-    /// Unnamed nodes are given names here (the plan refers to nodes by name), so call it on the graph you then edit.
+    /// Unnamed nodes are given names here (the plan refers to nodes by name) and ConvTransposes without overlapping taps
+    /// become a quantizable Conv + DepthToSpace (<see cref="ConvTransposeAsConv"/>), so call it on the graph you then
+    /// calibrate and edit.
     /// </summary>
     public static QdqPlan For(ModelProto model, IReadOnlySet<string>? keepFloat = null)
     {
@@ -31,6 +33,7 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<s
         var graph = model.Graph;
         NameUnnamedNodes(graph);
         InlineIdentityConstants(graph);
+        ConvTransposeAsConv.Apply(graph);
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var consumers = graph.ConsumersByInput();
         var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);

@@ -10,19 +10,22 @@ namespace CloudSeg.Training.Export;
 public static class AnchorEmitter
 {
     /// <returns>float [H·W·A, 4] anchors (x1, y1, x2, y2) in padded-image pixels.</returns>
+    /// <remarks>Every node here runs on each call (the sizes are not known before), so the shifts are built in few:
+    /// Range(0, h·stride, stride) is torchvision's arange(h)·stride, and the (x, y, x, y) grid is the broadcast sum of the
+    /// row offsets times (0, 1, 0, 1) and the column offsets times (1, 0, 1, 0), all in int64 as torch computes them.</remarks>
     public static string Emit(OnnxGraphBuilder g, InferenceGraphConfig config, int level, string feature, string paddedSize)
     {
         var baseAnchors = BaseAnchors(config.AnchorSizes[level], config.AspectRatios);
         var gridSize = g.Slice(g.Shape(feature), 2, 4, 0);                            // (h, w)
         var stride = g.Div(paddedSize, gridSize);                                     // integer division, as torchvision
-        var height = g.Slice(gridSize, 0, 1, 0);
-        var width = g.Slice(gridSize, 1, 2, 0);
-        var ys = g.Mul(g.Range(g.Scalar(0L), g.Squeeze(height, 0), g.Scalar(1L)), g.Slice(stride, 0, 1, 0));
-        var xs = g.Mul(g.Range(g.Scalar(0L), g.Squeeze(width, 0), g.Scalar(1L)), g.Slice(stride, 1, 2, 0));
-        var shiftY = g.Reshape(g.Expand(g.Unsqueeze(ys, 1), gridSize), -1, 1);
-        var shiftX = g.Reshape(g.Expand(g.Unsqueeze(xs, 0), gridSize), -1, 1);
-        var shifts = g.Cast(g.Concat(1, shiftX, shiftY, shiftX, shiftY), DataType.Float);
-        var anchors = g.Add(g.Unsqueeze(shifts, 1), g.Constant(baseAnchors, 1, config.AspectRatios.Length, 4));
+        var extent = g.Mul(gridSize, stride);
+        string At(string vector, long index) => g.Gather(vector, g.Scalar(index));   // a scalar, as Range takes
+        var ys = g.Range(g.Scalar(0L), At(extent, 0), At(stride, 0));
+        var xs = g.Range(g.Scalar(0L), At(extent, 1), At(stride, 1));
+        var rows = g.Mul(g.Reshape(ys, -1, 1, 1, 1), g.Constant(new long[] { 0, 1, 0, 1 }, 4));
+        var columns = g.Mul(g.Reshape(xs, 1, -1, 1, 1), g.Constant(new long[] { 1, 0, 1, 0 }, 4));
+        var shifts = g.Cast(g.Add(rows, columns), DataType.Float);                     // [h, w, 1, 4]
+        var anchors = g.Add(shifts, g.Constant(baseAnchors, config.AspectRatios.Length, 4));
         return g.Reshape(anchors, -1, 4);
     }
 

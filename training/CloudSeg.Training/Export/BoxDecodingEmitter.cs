@@ -12,46 +12,56 @@ public static class BoxDecodingEmitter
     /// <param name="boxes">float [N, 4] reference boxes.</param>
     /// <param name="weights">(wx, wy, ww, wh): (1, 1, 1, 1) in the RPN, (10, 10, 5, 5) in the box head.</param>
     /// <returns>float [N, K, 4] decoded boxes (x1, y1, x2, y2).</returns>
+    /// <remarks>The same arithmetic as torchvision in the same order, in few nodes (each runs on every call): one Split
+    /// per operand instead of a Slice and Squeeze per coordinate, working in [N, K, 1] so that the corners concatenate
+    /// without Unsqueeze, and one Div by the weight vector (none when the weights are 1).</remarks>
     public static string Decode(OnnxGraphBuilder g, string deltas, string boxes, float[] weights)
     {
-        var x1 = g.Slice(boxes, 0, 1, 1);
-        var y1 = g.Slice(boxes, 1, 2, 1);
-        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), x1);                              // [N, 1]
-        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), y1);
+        var (x1, y1, x2, y2) = Coordinates(g, g.Unsqueeze(boxes, 1));               // [N, 1, 1] each
+        var widths = g.Sub(x2, x1);
+        var heights = g.Sub(y2, y1);
         var half = g.Scalar(0.5f);
         var centerX = g.Add(x1, g.Mul(half, widths));
         var centerY = g.Add(y1, g.Mul(half, heights));
 
-        string Delta(int index) => g.Div(g.Squeeze(g.Slice(deltas, index, index + 1, 2), 2), g.Scalar(weights[index]));
+        if (weights.Any(w => w != 1)) deltas = g.Div(deltas, g.Constant(weights, 4));
+        var (dx, dy, dw, dh) = Coordinates(g, deltas);                               // [N, K, 1] each
         var clamp = g.Scalar(ScaleClamp);
-        var predictedCenterX = g.Add(g.Mul(Delta(0), widths), centerX);
-        var predictedCenterY = g.Add(g.Mul(Delta(1), heights), centerY);
-        var predictedWidth = g.Mul(g.Exp(g.Min(Delta(2), clamp)), widths);
-        var predictedHeight = g.Mul(g.Exp(g.Min(Delta(3), clamp)), heights);
+        var predictedCenterX = g.Add(g.Mul(dx, widths), centerX);
+        var predictedCenterY = g.Add(g.Mul(dy, heights), centerY);
+        var predictedWidth = g.Mul(g.Exp(g.Min(dw, clamp)), widths);
+        var predictedHeight = g.Mul(g.Exp(g.Min(dh, clamp)), heights);
         var halfWidth = g.Mul(half, predictedWidth);
         var halfHeight = g.Mul(half, predictedHeight);
-        var corners = new[]
-        {
-            g.Sub(predictedCenterX, halfWidth), g.Sub(predictedCenterY, halfHeight),
-            g.Add(predictedCenterX, halfWidth), g.Add(predictedCenterY, halfHeight),
-        };
-        return g.Concat(2, corners.Select(c => g.Unsqueeze(c, 2)).ToArray());
+        return g.Concat(2, g.Sub(predictedCenterX, halfWidth), g.Sub(predictedCenterY, halfHeight),
+            g.Add(predictedCenterX, halfWidth), g.Add(predictedCenterY, halfHeight));
+    }
+
+    /// <summary>Widths x2 − x1 and heights y2 − y1 of float [N, 4] boxes, each [N, 1].</summary>
+    public static (string Widths, string Heights) Sizes(OnnxGraphBuilder g, string boxes)
+    {
+        var (x1, y1, x2, y2) = Coordinates(g, boxes);
+        return (g.Sub(x2, x1), g.Sub(y2, y1));
+    }
+
+    /// <summary>The four entries of the last axis (size 4), each keeping that axis with size 1.</summary>
+    private static (string, string, string, string) Coordinates(OnnxGraphBuilder g, string x)
+    {
+        var parts = g.Node("Split", [x], 4, OnnxAttribute.Int("axis", -1));
+        return (parts[0], parts[1], parts[2], parts[3]);
     }
 
     /// <summary>Clamps x to [0, width] and y to [0, height]; <paramref name="size"/> is float (height, width).</summary>
     public static string ClipToImage(OnnxGraphBuilder g, string boxes, string size)
     {
-        var height = g.Slice(size, 0, 1, 0);
-        var width = g.Slice(size, 1, 2, 0);
-        var limits = g.Concat(0, width, height, width, height);
+        var limits = g.Gather(size, g.Vector(1, 0, 1, 0));                           // (width, height, width, height)
         return g.Min(g.Max(boxes, g.Scalar(0f)), limits);
     }
 
     /// <summary>bool [N]: width and height both at least <paramref name="minSize"/>.</summary>
     public static string IsLargeEnough(OnnxGraphBuilder g, string boxes, float minSize)
     {
-        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
-        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
+        var (widths, heights) = Sizes(g, boxes);
         var min = g.Scalar(minSize);
         return g.Squeeze(g.And(g.GreaterOrEqual(widths, min), g.GreaterOrEqual(heights, min)), 1);
     }

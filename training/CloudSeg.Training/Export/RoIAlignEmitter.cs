@@ -28,8 +28,7 @@ public static class RoIAlignEmitter
     public static LevelPooling PoolPerLevel(OnnxGraphBuilder g, IReadOnlyList<string> features, string boxes, long outputSize, bool aligned,
         int samplingRatio = Detection.RoIHeadsOptions.SamplingRatio)
     {
-        var widths = g.Sub(g.Slice(boxes, 2, 3, 1), g.Slice(boxes, 0, 1, 1));
-        var heights = g.Sub(g.Slice(boxes, 3, 4, 1), g.Slice(boxes, 1, 2, 1));
+        var (widths, heights) = BoxDecodingEmitter.Sizes(g, boxes);
         var scale = g.Sqrt(g.Squeeze(g.Mul(widths, heights), 1));
         var log2 = g.Div(g.Log(g.Div(scale, g.Scalar(224f))), g.Scalar(MathF.Log(2f)));
         var level = g.Floor(g.Add(g.Add(g.Scalar(4f), log2), g.Scalar(1e-6f)));
@@ -41,7 +40,7 @@ public static class RoIAlignEmitter
         {
             var positions = g.Squeeze(g.NonZero(g.Equal(levelIndex, g.Scalar((long)index))), 0);   // [K], ascending
             var levelBoxes = g.Gather(boxes, positions);
-            var batchIndices = g.Cast(g.ConstantOfShape(g.Dim(levelBoxes, 0)), DataType.Int64);
+            var batchIndices = g.Mul(positions, g.Scalar(0L));   // int64 zeros [K], one node
             var spatialScale = 1f / (1 << (FinestLevel + index));
             levelPositions[index] = positions;
             levelPooled[index] = g.RoiAlign(features[index], levelBoxes, batchIndices, outputSize, spatialScale, samplingRatio, aligned);
