@@ -8,7 +8,7 @@ namespace CloudSeg.Training.Tests;
 /// <summary>
 /// The bundled default model (models/default) on the held-out split it was scored on (training/make-default-model.sh:
 /// shapes seed 1, val = the second split), run the way users run it: through the inference engine, pasted as its
-/// card says. Its card reports segm AP 0.840 on all 200 pictures (v5; v4 0.791, v3 0.792, v2 from scratch 0.763); a broken graph, paste or
+/// card says. Its card reports segm AP 0.823 on all 200 pictures (v5; v4 0.791, v3 0.792, v2 from scratch 0.763); a broken graph, paste or
 /// decoder falls far below. Both of its graphs: the float one and the int8 one CPU hosts pick by default.
 /// </summary>
 public sealed class DefaultModelTests(ITestOutputHelper output) : IDisposable
@@ -35,7 +35,7 @@ public sealed class DefaultModelTests(ITestOutputHelper output) : IDisposable
         double rescored = report.Columns.Single(c => c.Rescored).Summary.AP;
         output.WriteLine($"{precision}: segm AP {plain:F3}, rescored {rescored:F3}, {results.Count} detections on {groundTruth.Images.Count} pictures");
         Assert.Equal("aligned", segmenter.Card.MaskPaste);
-        Assert.True(plain >= 0.81, $"segm AP {plain:F3} on 100 held-out pictures (card: 0.840 on 200; 0.842 fp32 and 0.837 int8 measured on these 100)");
+        Assert.True(plain >= 0.80, $"segm AP {plain:F3} on 100 held-out pictures (card: 0.823 on 200; 0.830 fp32 and 0.828 int8 measured on these 100)");
         Assert.True(rescored > plain, $"MaskIoU rescoring should help: {rescored:F3} vs {plain:F3}");
     }
 }
