@@ -27,8 +27,9 @@ public sealed class WarmStartTests : IDisposable
         var classes = new[] { "__background__", "circle", "square", "triangle", "star" };
         using var warm = WarmStart.Open(DefaultModel, classes.Length, out var reason);
         Assert.True(warm is not null, reason);
-        // The graph records its architecture: ML.NET's ImageNet ResNet-18 layout cut after layer3, with its normalisation.
-        Assert.Equal((ResNetDepth.ResNet18Cntk, 64, 3, NormLayer.FrozenBatchNorm, 128),
+        // The graph records its architecture: ML.NET's ImageNet ResNet-18 layout cut after layer3, with its normalisation,
+        // and its input size (v5 runs at 192 px).
+        Assert.Equal((ResNetDepth.ResNet18Cntk, 64, 3, NormLayer.FrozenBatchNorm, 192),
             (warm.Options.Backbone, warm.Options.BackboneWidth, warm.Options.BackboneStages, warm.Options.Norm, warm.Options.MinSize));
 
         manual_seed(1);
