@@ -42,6 +42,8 @@ public static class MultiScaleRoIAlignGather
         }
         foreach (var plan in plans)
             Rewrite(graph, plan);
+        // The zero tensors, the index Expands and their shape arithmetic now feed nothing.
+        if (plans.Count > 0) graph.PruneUnusedNodes();
         return new MultiScaleRoIAlignRewrite(plans.Count, skipped);
     }
 
@@ -68,7 +70,7 @@ public static class MultiScaleRoIAlignGather
         var where = $"the scatter chain ending in {chain[^1].Output[0]}";
         if (graph.Output.Any(o => chain.SkipLast(1).Any(s => s.Output[0] == o.Name)))
             return $"{where}: a level's partial result is a graph output";
-        if (chain.Any(s => s.Input.Count != 3 || AttributeInt(s, "axis") is not (null or 0) || s.Attribute.Any(a => a.Name == "reduction" && a.S.ToStringUtf8() != "none")))
+        if (chain.Any(s => s.Input.Count != 3 || s.IntAttribute("axis") is not (null or 0) || s.Attribute.Any(a => a.Name == "reduction" && a.S.ToStringUtf8() != "none")))
             return $"{where}: a scatter is not a plain write along axis 0";
         var sizes = new HashSet<(long?, long?)>();
         foreach (var scatter in chain)
@@ -83,7 +85,7 @@ public static class MultiScaleRoIAlignGather
                 return $"{where}: the rows of {scatter.Output[0]} are not a RoiAlign's output";
             if (!PoolsBoxesAt(pooler, reshape.Input[0], producers))
                 return $"{where}: the RoiAlign behind {scatter.Output[0]} does not pool the boxes its indices name";
-            sizes.Add((AttributeInt(pooler, "output_height"), AttributeInt(pooler, "output_width")));
+            sizes.Add((pooler.IntAttribute("output_height"), pooler.IntAttribute("output_width")));
         }
         if (sizes.Count != 1)
             return $"{where}: its levels pool to different sizes";
@@ -97,7 +99,7 @@ public static class MultiScaleRoIAlignGather
     private static NodeProto? PoolerOf(string tensor, Dictionary<string, NodeProto> producers)
     {
         var node = producers.GetValueOrDefault(tensor);
-        if (node is { OpType: "Cast" } cast && AttributeInt(cast, "to") == (int)TensorProto.Types.DataType.Float)
+        if (node is { OpType: "Cast" } cast && cast.IntAttribute("to") == (int)TensorProto.Types.DataType.Float)
             node = producers.GetValueOrDefault(cast.Input[0]);
         return node is { OpType: "RoiAlign", Domain: "" or "ai.onnx" } ? node : null;
     }
@@ -106,9 +108,9 @@ public static class MultiScaleRoIAlignGather
     private static bool PoolsBoxesAt(NodeProto pooler, string levelIndices, Dictionary<string, NodeProto> producers)
     {
         var rows = producers.GetValueOrDefault(pooler.Input[1]);
-        if (rows is { OpType: "Gather" } columns && AttributeInt(columns, "axis") == 1)
+        if (rows is { OpType: "Gather" } columns && columns.IntAttribute("axis") == 1)
             rows = producers.GetValueOrDefault(columns.Input[0]);
-        return rows is { OpType: "Gather" } gather && AttributeInt(gather, "axis") is null or 0 && SameValue(gather.Input[1], levelIndices, producers, 12);
+        return rows is { OpType: "Gather" } gather && gather.IntAttribute("axis") is null or 0 && SameValue(gather.Input[1], levelIndices, producers, 12);
     }
 
     /// <summary>True when both tensors are the same one, or the same deterministic computation of the same inputs (torch.onnx
@@ -160,26 +162,6 @@ public static class MultiScaleRoIAlignGather
         foreach (var scatter in plan.Chain) graph.Node.Remove(scatter);
         at -= plan.Chain.Count - 1;
         for (var i = 0; i < nodes.Count; i++) graph.Node.Insert(at + i, nodes[i]);
-        RemoveDeadProducers(graph, plan.Chain.SelectMany(s => s.Input));
-    }
-
-    /// <summary>Removes the nodes that only fed the removed scatters (the zero tensor, the index Expands and their shape
-    /// arithmetic), walking back from their inputs; everything else stays as exported.</summary>
-    private static void RemoveDeadProducers(GraphProto graph, IEnumerable<string> released)
-    {
-        // Graph outputs and tensors read inside If/Loop bodies count as used.
-        var outputs = graph.Output.Select(o => o.Name).Concat(graph.Node.SelectMany(GraphEditing.OuterScopeNames)).ToHashSet(StringComparer.Ordinal);
-        var pending = new Stack<string>(released);
-        while (pending.Count > 0)
-        {
-            var tensor = pending.Pop();
-            var producers = graph.ProducersByOutput();
-            var consumers = graph.ConsumersByInput();
-            if (producers.GetValueOrDefault(tensor) is not { } node || node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)) continue;
-            if (node.Output.Any(o => outputs.Contains(o) || consumers.ContainsKey(o))) continue;
-            graph.Node.Remove(node);
-            foreach (var input in node.Input) pending.Push(input);
-        }
     }
 
     private static NodeProto Node(string op, string[] inputs, string output, params (string Name, long Value)[] attributes)
@@ -200,7 +182,4 @@ public static class MultiScaleRoIAlignGather
         node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor });
         return node;
     }
-
-    private static long? AttributeInt(NodeProto node, string name) =>
-        node.Attribute.FirstOrDefault(a => a.Name == name) is { HasI: true } attribute ? attribute.I : null;
 }

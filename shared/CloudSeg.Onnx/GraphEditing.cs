@@ -59,6 +59,10 @@ public static class GraphEditing
         return tensor.RawData.Length > 0 ? MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray() : tensor.Int64Data.ToArray();
     }
 
+    /// <summary>The node's int attribute, or null when it has none of that name (ONNX's default then applies).</summary>
+    public static long? IntAttribute(this NodeProto node, string name) =>
+        node.Attribute.FirstOrDefault(a => a.Name == name) is { HasI: true } attribute ? attribute.I : null;
+
     /// <summary>Builds a tensor <see cref="ValueInfoProto"/>; a null dimension is symbolic (named after its position).</summary>
     public static ValueInfoProto TensorValueInfo(string name, TensorProto.Types.DataType elemType, params long?[] dims)
     {

@@ -90,8 +90,8 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<s
             case "MatMul" when weight.Dims.Count == 2:
                 return 1;
             case "Gemm" when weight.Dims.Count == 2:
-                if (Float(node, "alpha", 1) != 1 || Float(node, "beta", 1) != 1 || Int(node, "transA", 0) != 0) return null;
-                var axis = Int(node, "transB", 0) == 1 ? 0 : 1;
+                if (Float(node, "alpha", 1) != 1 || Float(node, "beta", 1) != 1 || (node.IntAttribute("transA") ?? 0) != 0) return null;
+                var axis = node.IntAttribute("transB") == 1 ? 0 : 1;
                 if (node.Input.Count > 2 && initializers[node.Input[2]].Dims[0] != weight.Dims[axis]) return null;
                 return axis;
             default:
@@ -135,7 +135,4 @@ public sealed record QdqPlan(IReadOnlyList<QuantizedNode> Nodes, IReadOnlyList<s
 
     private static float Float(NodeProto node, string name, float fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { HasF: true } a ? a.F : fallback;
-
-    private static long Int(NodeProto node, string name, long fallback) =>
-        node.Attribute.FirstOrDefault(a => a.Name == name) is { HasI: true } a ? a.I : fallback;
 }
