@@ -185,12 +185,9 @@ public static class ConvTransposeAsConv
     /// <summary>Drops the replaced ConvTranspose weights that nothing reads any more (a weight may be shared).</summary>
     private static void RemoveUnread(GraphProto graph, List<string> replaced)
     {
-        var read = ReadNames(graph).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        var read = graph.Node.SelectMany(n => n.Input.Concat(GraphEditing.OuterScopeNames(n)))
+            .Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
         var unread = replaced.Where(name => !read.Contains(name)).ToHashSet(StringComparer.Ordinal);
         foreach (var tensor in graph.Initializer.Where(t => unread.Contains(t.Name)).ToList()) graph.Initializer.Remove(tensor);
     }
-
-    /// <summary>Every name a node of the graph or of its subgraphs (If, Loop) reads.</summary>
-    private static IEnumerable<string> ReadNames(GraphProto graph) =>
-        graph.Node.SelectMany(n => n.Input.Concat(n.Attribute.SelectMany(a => a.Graphs.Append(a.G)).Where(g => g is not null).SelectMany(ReadNames)));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CloudSeg.Onnx;
+using CloudSeg.Onnx.Quantization;
 using CloudSeg.Training.Backbone;
 using CloudSeg.Training.Detection;
 using CloudSeg.Training.Engine;
@@ -48,10 +49,7 @@ public static class ExportedGraphWeights
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var proto in graph.Initializer.Where(p => p.DataType == (int)TensorProto.Types.DataType.Float))
         {
-            var values = proto.RawData.Length > 0
-                ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(proto.RawData.Span).ToArray()
-                : proto.FloatData.ToArray();
-            tensors[proto.Name] = tensor(values, proto.Dims.ToArray());
+            tensors[proto.Name] = tensor(InitializerData.ReadFloats(proto), proto.Dims.ToArray());
         }
         return tensors;
     }
