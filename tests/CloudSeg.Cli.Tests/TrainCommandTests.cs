@@ -65,13 +65,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public async Task Arch_yolact_refuses_mask_rcnn_initialisations_before_training()
     {
-        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 13 }).WriteAsync(_work,
-            [new ShapesSplit("train", 6)]);
-        var output = Path.Combine(_work, "run");
-
-        var (exit, console) = await CliRunner.RunAsync("train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
-            "--out", output, "--steps", "1", "--batch-size", "2", "--image-size", "64",
-            "--init-from", Path.Combine(_work, "train", "annotations.json"));
+        var (exit, console, output) = await TrainYolactOnSixShapesAsync("--init-from", Path.Combine(_work, "train", "annotations.json"));
 
         Assert.Equal(1, exit);
         Assert.Contains("is a Mask R-CNN's", console);
@@ -81,16 +75,22 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public async Task Arch_yolact_refuses_the_long_side_cap_instead_of_ignoring_it()
     {
-        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 13 }).WriteAsync(_work,
-            [new ShapesSplit("train", 6)]);
-        var output = Path.Combine(_work, "run");
-
-        var (exit, console) = await CliRunner.RunAsync("train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
-            "--out", output, "--steps", "1", "--batch-size", "2", "--image-size", "64", "--max-image-size", "106");
+        var (exit, console, output) = await TrainYolactOnSixShapesAsync("--max-image-size", "106");
 
         Assert.Equal(1, exit);
         Assert.Contains("--max-image-size", console);
         Assert.Contains("is Mask R-CNN's", console);
         Assert.False(Directory.Exists(Path.Combine(output, "model")));
+    }
+
+    /// <summary>`cloudseg train --arch yolact` for one step on six 64 px shapes pictures, with the extra options.</summary>
+    private async Task<(int Exit, string Console, string Output)> TrainYolactOnSixShapesAsync(params string[] extra)
+    {
+        await new ShapesDatasetWriter(new ShapesOptions { ImageSize = 64, Seed = 13 }).WriteAsync(_work,
+            [new ShapesSplit("train", 6)]);
+        var output = Path.Combine(_work, "run");
+        var (exit, console) = await CliRunner.RunAsync(["train", "--arch", "yolact", "--data", Path.Combine(_work, "train"),
+            "--out", output, "--steps", "1", "--batch-size", "2", "--image-size", "64", .. extra]);
+        return (exit, console, output);
     }
 }
